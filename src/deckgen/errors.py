@@ -1,0 +1,64 @@
+"""The one exception tree: every error the user can cause carries a source location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file: path (shown relative when possible), 1-based line and column."""
+
+    path: Path | str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = str(self.path)
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+class DeckgenError(Exception):
+    """An error caused by the user's input or environment; printed without a traceback."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class ConfigError(DeckgenError):
+    """deckgen.yml or a deck's front matter is invalid."""
+
+
+class DeckError(DeckgenError):
+    """A deck's Markdown cannot be turned into slides."""
+
+
+class ReferenceError_(DeckgenError):
+    """A deck refers to a local file that is missing or outside the project."""
+
+
+class AssetError(DeckgenError):
+    """A third-party package (reveal.js, KaTeX, fonts) cannot be fetched or verified."""
+
+
+class ErrorGroup(DeckgenError):
+    """Several errors found together; each is reported."""
+
+    def __init__(self, errors: list[DeckgenError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return self.message
