@@ -45,7 +45,7 @@ class DeckError(DeckgenError):
     """A deck's Markdown cannot be turned into slides."""
 
 
-class ReferenceError_(DeckgenError):
+class FileReferenceError(DeckgenError):
     """A deck refers to a local file that is missing or outside the project."""
 
 
