@@ -1,0 +1,59 @@
+"""Command line: parse arguments, import the command's module only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from deckgen import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deckgen", description="Build Markdown slide decks into an offline reveal.js site."
+    )
+    parser.add_argument("--version", action="version", version=f"deckgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build every deck and the index page into build/")
+    build.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
+                       help="the project folder (default: the current folder)")
+    build.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
+    build.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    build.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    build.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run deckgen; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s",
+                        stream=sys.stderr)
+    from deckgen.errors import DeckgenError
+
+    try:
+        if args.command == "build":
+            from deckgen.build import build
+
+            result = build(args.project, args.output, config_file=args.config, strict=args.strict)
+            count = len(result.decks)
+            print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
+    except DeckgenError as exc:
+        if args.verbose:
+            raise
+        print(f"error: {exc}" if exc.location is None else str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Render one slide's Markdown to HTML at build time: Python-Markdown plus reveal.js's dialect."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown
+
+from deckgen.attributes import add_class_to_tags, apply_comments
+from deckgen.fences import FenceExtension
+from deckgen.split import SlideText
+
+_LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
+
+
+@dataclass(frozen=True)
+class RenderedSlide:
+    """The HTML of a slide, the attributes of its <section>, and what it needs from the page."""
+
+    attrs: dict[str, str]
+    html: str
+    notes_html: str
+    has_math: bool
+    languages: frozenset[str]
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            FenceExtension(),
+            "attr_list",
+            "md_in_html",
+            "tables",
+            "pymdownx.arithmatex",
+            "pymdownx.tilde",
+        ],
+        extension_configs={
+            "pymdownx.arithmatex": {"generic": True},
+            "pymdownx.tilde": {"subscript": False},
+        },
+        output_format="html",
+    )
+
+
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def to_html(text: str) -> str:
+    """Convert Markdown to HTML with the deck dialect's extensions."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = _new_markdown()
+    try:
+        return _MARKDOWN.reset().convert(text)
+    except Exception:
+        _MARKDOWN = None  # never reuse an instance left in a broken state
+        raise
+
+
+@lru_cache(maxsize=8192)
+def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
+    """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
+    attrs: dict[str, str] = {}
+    body = apply_comments(to_html(markdown_text), attrs) if markdown_text.strip() else ""
+    if incremental or "incremental" in attrs.get("class", "").split():
+        body = add_class_to_tags(body, "li", "fragment")
+    notes_html = to_html(notes) if notes and notes.strip() else ""
+    if notes_html:
+        notes_html = apply_comments(notes_html, {})
+    has_math = 'class="arithmatex"' in body or 'class="arithmatex"' in notes_html
+    languages = frozenset(_LANG_CLASS.findall(body))
+    return RenderedSlide(attrs, body, notes_html, has_math, languages)
+
+
+def render(slide: SlideText, *, incremental: bool) -> RenderedSlide:
+    """Render one split slide."""
+    return render_slide(slide.markdown, slide.notes, incremental)
