@@ -63,7 +63,7 @@ def plan_site(project: Path, site: SiteConfig, decks: list[Deck]) -> dict[str, b
     """Everything the site holds, site path -> content or source file; nothing is written yet."""
     env = template_environment(project)
     vendor = VendorSet(project_dir=project)
-    refs = SiteFiles(project, deck_pages={deck.path.resolve(): "../" + deck.name for deck in decks})
+    refs = SiteFiles(project, deck_pages={deck.path.resolve(): deck.name for deck in decks})
     pages: dict[str, bytes | str | Path] = {}
     for deck in decks:
         page = _deck_page(deck, vendor, refs, project)
