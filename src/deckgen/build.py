@@ -37,15 +37,16 @@ def build(
     out = (out or project / "build").resolve()
     check_output_dir(out, project)
     site = load_site_config(project, config_file, strict=strict)
-    decks = parse_decks(project, site)
-    files = plan_site(project, site, decks)
+    decks, errors = parse_decks(project, site)
+    files = plan_site(project, site, decks, errors)
+    _raise(errors)  # every problem of every deck, reported together; nothing written
     write_site(files, out)
     log.info("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
     return BuildResult(out, decks, files)
 
 
-def parse_decks(project: Path, site: SiteConfig) -> list[Deck]:
-    """Parse every deck, collecting the errors of all of them before reporting."""
+def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[DeckgenError]]:
+    """Parse every deck; return the decks that parsed and the errors of the others."""
     decks: list[Deck] = []
     errors: list[DeckgenError] = []
     for name, path in discover_decks(project, site.exclude):
@@ -55,12 +56,13 @@ def parse_decks(project: Path, site: SiteConfig) -> list[Deck]:
             errors.extend(group.errors)
         except DeckgenError as exc:
             errors.append(exc)
-    _raise(errors)
-    return decks
+    return decks, errors
 
 
-def plan_site(project: Path, site: SiteConfig, decks: list[Deck]) -> dict[str, bytes | str | Path]:
-    """Everything the site holds, site path -> content or source file; nothing is written yet."""
+def plan_site(
+    project: Path, site: SiteConfig, decks: list[Deck], errors: list[DeckgenError]
+) -> dict[str, bytes | str | Path]:
+    """Everything the site holds, site path -> content or source file; reference errors go to errors."""
     env = template_environment(project)
     vendor = VendorSet(project_dir=project)
     refs = SiteFiles(project, deck_pages={deck.path.resolve(): deck.name for deck in decks})
@@ -69,7 +71,7 @@ def plan_site(project: Path, site: SiteConfig, decks: list[Deck]) -> dict[str, b
         page = _deck_page(deck, vendor, refs, project)
         sections = [[_section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
         pages[f"{deck.name}/index.html"] = render_deck(env, deck, page, slides_html(deck, sections))
-    _raise(refs.errors)
+    errors.extend(refs.errors)
     pages["index.html"] = render_index(env, {"title": site.title, "description": site.description}, decks)
     pages[".nojekyll"] = b""
     files: dict[str, bytes | str | Path] = {}
@@ -128,6 +130,7 @@ def _project_asset(value: str, deck: Deck, refs: SiteFiles, project: Path, key: 
 
 
 def _raise(errors: list[DeckgenError]) -> None:
+    errors.sort(key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
     if len(errors) == 1:
         raise errors[0]
     if errors:

@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except DeckgenError as exc:
         if args.verbose:
             raise
-        print(f"error: {exc}" if exc.location is None else str(exc), file=sys.stderr)
+        errors = getattr(exc, "errors", [exc])
+        for error in errors:
+            print(str(error) if error.location else f"error: {error}", file=sys.stderr)
+        if len(errors) > 1:
+            print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -15,12 +15,20 @@ class Location:
     column: int | None = None
 
     def __str__(self) -> str:
-        text = str(self.path)
+        text = _display(Path(self.path))
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:
                 text += f":{self.column}"
         return text
+
+
+def _display(path: Path) -> str:
+    """Show a path relative to the current folder when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 class DeckgenError(Exception):

@@ -43,6 +43,9 @@ def parse_yaml(text: str, path: Path, *, first_line: int) -> YamlDoc:
         line = first_line + mark.line if mark else first_line
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem:
+            started = exc.context_mark
+            problem += f" ({exc.context} at line {first_line + started.line}, column {started.column + 1})"
         raise ConfigError(f"YAML syntax error: {problem}", Location(path, line, column)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", Location(path, first_line)) from None
