@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import PNG, REPO, make_project, snapshot
+from projects import PNG, REPO, make_project
 
 from deckgen.build import build
 from deckgen.cli import main
