@@ -13,6 +13,8 @@ from deckgen.fences import FenceExtension
 from deckgen.split import SlideText
 
 _LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
+# reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
+_STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
     attrs: dict[str, str] = {}
     body = apply_comments(to_html(markdown_text), attrs) if markdown_text.strip() else ""
+    if "stretch" in body:
+        body = _STRETCHED_IN_P.sub(r"\1", body)
     if incremental or "incremental" in attrs.get("class", "").split():
         body = add_class_to_tags(body, "li", "fragment")
     notes_html = to_html(notes) if notes and notes.strip() else ""
