@@ -1,0 +1,363 @@
+"""Fetch pinned npm packages: verified against their sha512 integrity, cached, usable offline.
+
+A package's files are found, in order, in a local node_modules folder named by ``DECKGEN_ASSETS``, in the
+user's cache, or downloaded once from the npm registry the user's npm is configured with. No registry host
+name is written here: the registry URL is always discovered at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from deckgen.errors import AssetError
+
+if TYPE_CHECKING:
+    import tarfile
+
+log = logging.getLogger(__name__)
+
+DOWNLOAD_TIMEOUT = 30.0
+"""Seconds to wait for the registry before giving up on a download."""
+
+NPM_TIMEOUT = 10.0
+"""Seconds to wait for ``npm config get registry``."""
+
+_MARKER = ".verified"
+_REGISTRY_LINE = re.compile(r"^\s*registry\s*=\s*(\S.*?)\s*$")
+_ENV_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+
+
+@dataclass(frozen=True)
+class Package:
+    """An exact npm package version and its npm ``sha512-<base64>`` integrity string."""
+
+    name: str
+    version: str
+    integrity: str
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def basename(self) -> str:
+        """Return the name without its scope: ``@scope/name`` -> ``name``."""
+        return self.name.rpartition("/")[2]
+
+
+# -- the registry ---------------------------------------------------------------------------------------
+
+
+def registry_url(project_dir: Path | None = None) -> str:
+    """Return the npm registry URL (without trailing slash) the user has configured."""
+    url = (
+        _registry_from_env()
+        or (_registry_from_npmrc(project_dir / ".npmrc") if project_dir is not None else None)
+        or _registry_from_npmrc(Path.home() / ".npmrc")
+        or _npm_config_registry(str(project_dir) if project_dir is not None else None)
+    )
+    if not url:
+        raise AssetError(
+            "cannot tell which npm registry to download reveal.js, KaTeX and fonts from: "
+            "DECKGEN_NPM_REGISTRY is not set, no .npmrc names a registry and npm did not answer "
+            "'npm config get registry'. Set DECKGEN_NPM_REGISTRY to your npm registry's URL, or install and "
+            "configure npm, or point DECKGEN_ASSETS at a node_modules folder that holds the packages."
+        )
+    return url.rstrip("/")
+
+
+def _registry_from_env() -> str | None:
+    for var in ("DECKGEN_NPM_REGISTRY", "npm_config_registry", "NPM_CONFIG_REGISTRY"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _registry_from_npmrc(path: Path) -> str | None:
+    """Return the unscoped ``registry=`` value of an .npmrc file, if any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = None
+    for line in text.splitlines():
+        if line.lstrip().startswith(("#", ";")):
+            continue
+        match = _REGISTRY_LINE.match(line)
+        if match:
+            value = match.group(1).strip().strip("\"'")
+            found = _ENV_REFERENCE.sub(lambda m: os.environ.get(m.group(1), ""), value).strip()
+    return found or None
+
+
+@functools.cache
+def _npm_config_registry(cwd: str | None) -> str | None:
+    """Ask npm for its registry; None when npm is missing, fails or is too slow. Cached for the process."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["npm", "config", "get", "registry"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.debug("npm config get registry failed: %s", exc)
+        return None
+    value = result.stdout.strip()
+    if result.returncode != 0 or not value.startswith(("http://", "https://")):
+        log.debug("npm config get registry answered %r (exit %d)", value, result.returncode)
+        return None
+    return value
+
+
+# -- where a package's files are ------------------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    """Return the cache folder: DECKGEN_CACHE_DIR, else $XDG_CACHE_HOME/deckgen, else ~/.cache/deckgen."""
+    explicit = os.environ.get("DECKGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "deckgen"
+    return Path.home() / ".cache" / "deckgen"
+
+
+def cache_entry(pkg: Package) -> Path:
+    """Return the cache folder of one package version (its files are in ``package/`` inside)."""
+    return cache_root() / "npm" / f"{pkg.name.replace('/', '+')}@{pkg.version}"
+
+
+def package_dir(pkg: Package, *, project_dir: Path | None = None) -> Path:
+    """Return the folder holding the package's files, downloading and verifying it once if needed."""
+    local = _from_assets(pkg)
+    if local is not None:
+        return local
+    entry = cache_entry(pkg)
+    if _is_verified(entry, pkg):
+        return entry / "package"
+    data = _download(pkg, registry_url(project_dir))
+    _verify(pkg, data)
+    _install(pkg, data, entry)
+    return entry / "package"
+
+
+def _from_assets(pkg: Package) -> Path | None:
+    """Return ``$DECKGEN_ASSETS/<name>`` when it holds the pinned version; None when it lacks the package."""
+    assets = os.environ.get("DECKGEN_ASSETS")
+    if not assets:
+        return None
+    folder = Path(assets).expanduser() / pkg.name
+    manifest = folder / "package.json"
+    if not manifest.is_file():
+        log.debug("%s not found in DECKGEN_ASSETS=%s", pkg, assets)
+        return None
+    try:
+        version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError) as exc:
+        raise AssetError(
+            f"cannot read {manifest} ({exc}). Reinstall it (npm install {pkg}) in the node_modules folder "
+            "that DECKGEN_ASSETS names, or unset DECKGEN_ASSETS."
+        ) from exc
+    if version != pkg.version:
+        raise AssetError(
+            f"DECKGEN_ASSETS holds {pkg.name}@{version} in {folder}, but deckgen needs {pkg}. Install the "
+            f"pinned version there (npm install {pkg}), or unset DECKGEN_ASSETS so deckgen downloads it."
+        )
+    return folder
+
+
+def _is_verified(entry: Path, pkg: Package) -> bool:
+    try:
+        return (entry / _MARKER).read_text(encoding="utf-8").strip() == pkg.integrity
+    except OSError:
+        return False
+
+
+# -- download, verify, extract --------------------------------------------------------------------------
+
+
+def tarball_url(pkg: Package, registry: str) -> str:
+    """Return the tarball URL of a package on a registry."""
+    return f"{registry.rstrip('/')}/{pkg.name}/-/{pkg.basename}-{pkg.version}.tgz"
+
+
+def _download(pkg: Package, registry: str) -> bytes:
+    import urllib.error
+    import urllib.request
+
+    url = tarball_url(pkg, registry)
+    log.info("downloading %s from %s", pkg, registry)
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise AssetError(
+            f"cannot download {pkg} from {registry}: the registry answered HTTP {exc.code} for {url}. Check "
+            "that DECKGEN_NPM_REGISTRY (or your npm registry setting) names an npm registry that serves "
+            f"{pkg}, or point DECKGEN_ASSETS at a node_modules folder holding {pkg} (npm install {pkg})."
+        ) from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise AssetError(
+            f"cannot download {pkg} from {registry} ({reason}); deckgen needs it once, then works offline. "
+            f"Connect once and run the command again, or point DECKGEN_ASSETS at a node_modules folder "
+            f"holding {pkg} (npm install {pkg}), or set DECKGEN_NPM_REGISTRY to a registry you can reach."
+        ) from exc
+
+
+def sri(data: bytes) -> str:
+    """Return the npm ``sha512-<base64>`` integrity string of some bytes."""
+    import base64
+    import hashlib
+
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+
+
+def _verify(pkg: Package, data: bytes) -> None:
+    actual = sri(data)
+    expected = [token for token in pkg.integrity.split() if token.startswith("sha512-")]
+    if actual not in expected:
+        raise AssetError(
+            f"the download of {pkg} does not match its pinned integrity: expected {pkg.integrity}, got "
+            f"{actual}. The registry or a proxy served other content, so deckgen did not use it. Set "
+            f"DECKGEN_NPM_REGISTRY to a registry you trust, or point DECKGEN_ASSETS at a node_modules "
+            f"folder holding {pkg} (npm install {pkg})."
+        )
+
+
+def _install(pkg: Package, data: bytes, entry: Path) -> None:
+    """Extract into a temporary folder beside ``entry``, mark it verified, then rename it into place."""
+    import tempfile
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
+    except OSError as exc:
+        raise _cache_error(pkg, entry, exc) from exc
+    try:
+        extract_tarball(pkg, data, tmp / "package")
+        (tmp / _MARKER).write_text(pkg.integrity + "\n", encoding="utf-8")
+        _move_into_place(pkg, tmp, entry)
+    except OSError as exc:
+        raise _cache_error(pkg, entry, exc) from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(pkg: Package, tmp: Path, entry: Path) -> None:
+    """Rename ``tmp`` to ``entry``; if another process got there first, keep its verified copy."""
+    for attempt in range(3):
+        try:
+            os.rename(tmp, entry)
+            return
+        except OSError:
+            if _is_verified(entry, pkg):
+                return
+            if attempt == 2:
+                raise
+        stale = entry.with_name(f".{entry.name}.stale-{os.getpid()}-{attempt}")
+        try:
+            os.rename(entry, stale)  # an unverified leftover, e.g. from an older deckgen or a full disk
+        except FileNotFoundError:
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _cache_error(pkg: Package, entry: Path, exc: OSError) -> AssetError:
+    return AssetError(
+        f"cannot store {pkg} in the cache folder {entry.parent} ({exc}). Make that folder writable, or set "
+        f"DECKGEN_CACHE_DIR to a writable folder, or point DECKGEN_ASSETS at a node_modules folder holding "
+        f"{pkg} (npm install {pkg})."
+    )
+
+
+def extract_tarball(pkg: Package, data: bytes, dest: Path) -> None:
+    """Extract an npm tarball's files into ``dest``, dropping its top folder; refuse unsafe members."""
+    import gzip
+    import io
+    import tarfile
+    import zlib
+
+    dest.mkdir(parents=True)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            for member in archive.getmembers():
+                _extract_member(pkg, archive, member, dest)
+    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise AssetError(
+            f"cannot read the tarball of {pkg} ({exc}), although it passed its integrity check, so the "
+            "pinned package itself is malformed. Report this to deckgen's maintainers, or point "
+            f"DECKGEN_ASSETS at a node_modules folder holding {pkg} (npm install {pkg})."
+        ) from exc
+
+
+def _extract_member(pkg: Package, archive: tarfile.TarFile, member: tarfile.TarInfo, dest: Path) -> None:
+    relative = _safe_relative(pkg, member.name)
+    if relative is None:
+        return
+    target = dest.joinpath(*relative.parts)
+    if member.isdir():
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if member.isfile():
+        source = archive.extractfile(member)
+        assert source is not None
+        with source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out)
+        target.chmod(0o755 if member.mode & 0o111 else 0o644)
+    elif member.issym() or member.islnk():
+        _extract_link(pkg, member, relative, dest, target)
+    else:
+        raise _unsafe(pkg, member.name, "is neither a file, a folder nor a link")
+
+
+def _safe_relative(pkg: Package, name: str) -> PurePosixPath | None:
+    """Return a member's path below the tarball's top folder; None for the top folder itself."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", name):
+        raise _unsafe(pkg, name, "has an absolute path")
+    parts = [part for part in path.parts if part not in ("", ".")]
+    if ".." in parts:
+        raise _unsafe(pkg, name, "climbs out of the package with '..'")
+    if len(parts) < 2:
+        return None
+    return PurePosixPath(*parts[1:])
+
+
+def _extract_link(
+    pkg: Package, member: tarfile.TarInfo, relative: PurePosixPath, dest: Path, target: Path
+) -> None:
+    if member.issym():
+        pointed = PurePosixPath(os.path.normpath((relative.parent / member.linkname).as_posix()))
+    else:
+        pointed = _safe_relative(pkg, member.linkname) or PurePosixPath("..")
+    if pointed.is_absolute() or member.linkname.startswith("/") or ".." in pointed.parts:
+        raise _unsafe(pkg, member.name, f"links to {member.linkname!r}, outside the package")
+    source = dest.joinpath(*pointed.parts)
+    if not source.is_file():
+        raise _unsafe(pkg, member.name, f"links to {member.linkname!r}, which is not a file of the package")
+    shutil.copyfile(source, target)
+
+
+def _unsafe(pkg: Package, name: str, why: str) -> AssetError:
+    return AssetError(
+        f"refusing to extract {pkg}: its tarball member {name!r} {why}. The download passed its integrity "
+        "check, so the pinned package itself is malformed; report this to deckgen's maintainers, or point "
+        f"DECKGEN_ASSETS at a node_modules folder holding {pkg} (npm install {pkg})."
+    )
