@@ -12,7 +12,7 @@ from deckgen.defaults import layered_files
 from deckgen.errors import DeckgenError, ErrorGroup, Location
 from deckgen.output import check_output_dir, write_site
 from deckgen.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
-from deckgen.parse import parse_deck
+from deckgen.parse import SplitDeck, render_decks, split_deck
 from deckgen.references import LineFinder, SiteFiles
 from deckgen.sources import discover_decks
 from deckgen.vendor import VendorSet
@@ -47,16 +47,16 @@ def build(
 
 def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[DeckgenError]]:
     """Parse every deck; return the decks that parsed and the errors of the others."""
-    decks: list[Deck] = []
+    split: list[SplitDeck] = []
     errors: list[DeckgenError] = []
     for name, path in discover_decks(project, site.exclude):
         try:
-            decks.append(parse_deck(name, path, site))
+            split.append(split_deck(name, path, site))
         except ErrorGroup as group:
             errors.extend(group.errors)
         except DeckgenError as exc:
             errors.append(exc)
-    return decks, errors
+    return render_decks(split), errors
 
 
 def plan_site(

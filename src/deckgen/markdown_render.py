@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import markdown
 
 from deckgen.attributes import add_class_to_tags, apply_comments
 from deckgen.fences import FenceExtension
-from deckgen.split import SlideText
 
 _LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
@@ -61,7 +60,13 @@ def to_html(text: str) -> str:
         raise
 
 
-@lru_cache(maxsize=8192)
+SlideKey = tuple[str, "str | None", bool]  # (markdown, notes, incremental)
+_CACHE: dict[SlideKey, RenderedSlide] = {}
+_CACHE_LIMIT = 50_000
+# Below this many slides to render, one process is faster than starting workers.
+PARALLEL_THRESHOLD = 400
+
+
 def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
     """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
     attrs: dict[str, str] = {}
@@ -78,6 +83,34 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     return RenderedSlide(attrs, body, notes_html, has_math, languages)
 
 
-def render(slide: SlideText, *, incremental: bool) -> RenderedSlide:
-    """Render one split slide."""
-    return render_slide(slide.markdown, slide.notes, incremental)
+def render_many(keys: list[SlideKey]) -> list[RenderedSlide]:
+    """Render many slides, from the cache when their source is unchanged, on every core when many are new."""
+    missing = list(dict.fromkeys(key for key in keys if key not in _CACHE))
+    if missing:
+        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            _CACHE.clear()
+        workers = min(os.cpu_count() or 1, 8)
+        if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
+            results = _render_in_workers(missing, workers)
+        else:
+            results = [render_slide(*key) for key in missing]
+        _CACHE.update(zip(missing, results, strict=True))
+    return [_CACHE[key] for key in keys]
+
+
+def _render_chunk(keys: list[SlideKey]) -> list[RenderedSlide]:
+    return [render_slide(*key) for key in keys]
+
+
+def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide]:
+    import multiprocessing
+
+    to_html("")  # build the Markdown instance once, before the workers are forked from this process
+    size = -(-len(keys) // workers)
+    chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(len(chunks) - 1) as pool:
+        pending = pool.map_async(_render_chunk, chunks[1:])
+        first = _render_chunk(chunks[0])  # this process takes a share too
+        rest = pending.get()
+    return first + [slide for chunk in rest for slide in chunk]

@@ -1,36 +1,69 @@
-"""Turn one deck file into a Deck: front matter, options, slides split and rendered."""
+"""Turn deck files into Decks: read and validate, split into slides, render every slide, assemble."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.config import SiteConfig, deck_options
+from deckgen.config import DeckOptions, SiteConfig, deck_options
 from deckgen.deck import Deck, Slide
-from deckgen.markdown_render import render
-from deckgen.sources import load_deck_source
-from deckgen.split import Separators, split_slides
+from deckgen.markdown_render import RenderedSlide, SlideKey, render_many
+from deckgen.sources import DeckSource, load_deck_source
+from deckgen.split import Separators, SlideText, split_slides
 
 
-def parse_deck(name: str, path: Path, site: SiteConfig) -> Deck:
-    """Read, validate, split and render one deck."""
+@dataclass(frozen=True)
+class SplitDeck:
+    """A deck read, validated and cut into slides, not yet rendered."""
+
+    source: DeckSource
+    options: DeckOptions
+    texts: list[list[SlideText]]
+
+    def keys(self) -> list[SlideKey]:
+        """What each slide's rendering depends on, in reading order."""
+        return [(t.markdown, t.notes, self.options.incremental) for stack in self.texts for t in stack]
+
+
+def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
+    """Read a deck, validate its options and split it into slides."""
     source = load_deck_source(name, path)
     options = deck_options(source.front_matter, site)
     separators = Separators.from_options(options.separator, options.verticalSeparator, options.notesSeparator)
-    texts = split_slides(source.body, source.body_line, separators, path)
+    return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path))
+
+
+def render_decks(split: list[SplitDeck]) -> list[Deck]:
+    """Render the slides of every deck (in parallel when there are many) and assemble the decks."""
+    rendered = render_many([key for deck in split for key in deck.keys()])
+    decks = []
+    position = 0
+    for deck in split:
+        count = sum(len(stack) for stack in deck.texts)
+        decks.append(assemble_deck(deck, rendered[position : position + count]))
+        position += count
+    return decks
+
+
+def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
+    """Build the Deck from its split texts and their rendered HTML (in reading order)."""
+    options, source = split.options, split.source
+    results = iter(rendered)
     stacks: list[list[Slide]] = []
-    for stack in texts:
+    for stack in split.texts:
         slides = []
         for text in stack:
-            rendered = render(text, incremental=options.incremental)
-            slides.append(Slide(dict(rendered.attrs), rendered.html, rendered.notes_html, text.line,
-                                text.markdown, rendered.has_math, rendered.languages))
+            out = next(results)
+            slides.append(Slide(dict(out.attrs), out.html, out.notes_html, text.line, text.markdown, out.has_math,
+                                out.languages))
         stacks.append(slides)
     if options.titleSlide:
-        stacks.insert(0, [_title_slide(options.title or name, options.subtitle, options.author, options.date)])
+        title = options.title or source.name
+        stacks.insert(0, [_title_slide(title, options.subtitle, options.author, options.date)])
     if options.background:
         _apply_background(stacks, options.background)
-    return Deck(name, path, options, stacks, source.body.split("\n"), source.body_line)
+    return Deck(source.name, source.path, options, stacks, source.body.split("\n"), source.body_line)
 
 
 def _title_slide(title: str, subtitle: str, author: str, date: str) -> Slide:
