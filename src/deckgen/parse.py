@@ -21,7 +21,7 @@ class SplitDeck:
     options: DeckOptions
     texts: list[list[SlideText]]
 
-    def keys(self) -> list[SlideKey]:
+    def slide_keys(self) -> list[SlideKey]:
         """What each slide's rendering depends on, in reading order."""
         return [(t.markdown, t.notes, self.options.incremental) for stack in self.texts for t in stack]
 
@@ -36,7 +36,7 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
 
 def render_decks(split: list[SplitDeck]) -> list[Deck]:
     """Render the slides of every deck (in parallel when there are many) and assemble the decks."""
-    rendered = render_many([key for deck in split for key in deck.keys()])
+    rendered = render_many([key for deck in split for key in deck.slide_keys()])
     decks = []
     position = 0
     for deck in split:
