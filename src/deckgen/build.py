@@ -8,14 +8,11 @@ from pathlib import Path
 
 from deckgen.config import SiteConfig, load_site_config
 from deckgen.deck import Deck
-from deckgen.defaults import layered_files
-from deckgen.errors import DeckgenError, ErrorGroup, Location
+from deckgen.errors import DeckgenError, ErrorGroup
 from deckgen.output import check_output_dir, write_site
-from deckgen.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
 from deckgen.parse import SplitDeck, render_decks, split_deck
-from deckgen.references import LineFinder, SiteFiles
 from deckgen.sources import discover_decks
-from deckgen.vendor import VendorSet
+from deckgen.site_plan import Content, SitePlanner, deck_pages
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +23,7 @@ class BuildResult:
 
     out: Path
     decks: list[Deck]
-    files: dict[str, bytes | str | Path] = field(default_factory=dict)
+    files: dict[str, Content] = field(default_factory=dict)
 
 
 def build(
@@ -61,72 +58,19 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
 
 def plan_site(
     project: Path, site: SiteConfig, decks: list[Deck], errors: list[DeckgenError]
-) -> dict[str, bytes | str | Path]:
+) -> dict[str, Content]:
     """Everything the site holds, site path -> content or source file; reference errors go to errors."""
-    env = template_environment(project)
-    vendor = VendorSet(project_dir=project)
-    refs = SiteFiles(project, deck_pages={deck.path.resolve(): deck.name for deck in decks})
-    pages: dict[str, bytes | str | Path] = {}
+    planner = SitePlanner(project, site)
+    pages = deck_pages(decks)
+    files: dict[str, Content] = {}
     for deck in decks:
-        page = _deck_page(deck, vendor, refs, project)
-        sections = [[_section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
-        pages[f"{deck.name}/index.html"] = render_deck(env, deck, page, slides_html(deck, sections))
-    errors.extend(refs.errors)
-    pages["index.html"] = render_index(env, {"title": site.title, "description": site.description}, decks)
-    pages[".nojekyll"] = b""
-    files: dict[str, bytes | str | Path] = {}
-    files.update({f"static/{rel}": path for rel, path in layered_files(project, "static").items()})
-    files.update(refs.files)
-    files.update(vendor.files())
-    files.update(pages)
-    return files
-
-
-def _section(deck: Deck, slide, refs: SiteFiles) -> str:
-    locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
-    return refs.rewrite_html(section_html(slide), deck.path.parent, locate)
-
-
-def _deck_page(deck: Deck, vendor: VendorSet, refs: SiteFiles, project: Path) -> DeckPage:
-    options = deck.options
-    up = "../"
-    styles = [up + url for url in vendor.reveal() if url.endswith(".css")]
-    scripts = [up + url for url in vendor.reveal() if url.endswith(".js")]
-    theme_index = len(styles) + 1
-    if options.theme.endswith(".css"):
-        styles.append(_project_asset(options.theme, deck, refs, project, "theme", kind="css"))
-    else:
-        styles.append(up + vendor.theme(options.theme))
-    if options.highlightTheme.endswith(".css"):
-        styles.append(_project_asset(options.highlightTheme, deck, refs, project, "highlightTheme", kind="css"))
-    else:
-        styles.append(up + vendor.highlight_theme(options.highlightTheme))
-    plugins = ["DeckgenHighlight", "RevealNotes", "RevealZoom", "RevealSearch"]
-    scripts += [up + vendor.plugin(name) for name in ("notes", "zoom", "search")]
-    scripts += [up + url for url in vendor.highlight(deck.languages)]
-    scripts.append(up + "static/deckgen/highlight.js")
-    if deck.has_math:
-        css, js = vendor.katex()
-        styles += [up + url for url in css]
-        scripts += [up + url for url in js]
-        scripts.append(up + "static/deckgen/math.js")
-        plugins.append("DeckgenMath")
-    styles += [_project_asset(v, deck, refs, project, "css", kind="css") for v in options.css]
-    scripts += [_project_asset(v, deck, refs, project, "scripts", kind="js") for v in options.scripts]
-    reveal = {"hash": True, **options.reveal}
-    return DeckPage(styles, theme_index, scripts, plugins, reveal)
-
-
-def _project_asset(value: str, deck: Deck, refs: SiteFiles, project: Path, key: str, *, kind: str) -> str:
-    """A stylesheet or script of the project named in front matter: relative to the deck, else the project."""
-    if "://" in value or value.startswith("//"):
-        return value  # a remote URL is the author's choice; the offline check is theirs
-    where = deck.options.locations.get(key, Location(deck.path))
-    base = deck.path.parent
-    if not (base / value).exists() and (project / value).exists():
-        base = project
-    site = refs.add_stylesheet(value, base, where) if kind == "css" else refs.resolve(value, base, where, what="script")
-    return "../" + site if site else value
+        output = planner.deck_output(deck, pages)
+        errors.extend(output.errors)
+        files.update(output.files)
+        files[f"{deck.name}/index.html"] = output.page
+    files["index.html"] = planner.index_page(decks)
+    files[".nojekyll"] = b""
+    return {**planner.static_files(), **planner.vendor_files(), **files}
 
 
 def _raise(errors: list[DeckgenError]) -> None:

@@ -69,8 +69,10 @@ def reveal_options_json(options: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_deck(env: jinja2.Environment, deck: Deck, page: DeckPage, body: str) -> str:
-    """The HTML of a deck's page."""
+def render_deck(
+    env: jinja2.Environment, deck: Deck, page: DeckPage, body: str, *, live_script: str | None = None
+) -> str:
+    """The HTML of a deck's page; live_script (the preview's client) is added by deckgen serve."""
     meta = {
         "title": deck.title,
         "lang": deck.options.lang,
@@ -82,10 +84,13 @@ def render_deck(env: jinja2.Environment, deck: Deck, page: DeckPage, body: str) 
     return render_template(
         env, "deck.html", deck=meta, styles=page.styles, theme_index=page.theme_index, scripts=page.scripts,
         plugins=page.plugins, reveal_options_json=reveal_options_json(page.reveal_options), slides_html=body,
+        live_script="../" + live_script if live_script else None,
     )
 
 
-def render_index(env: jinja2.Environment, site: dict[str, str], decks: list[Deck]) -> str:
+def render_index(
+    env: jinja2.Environment, site: dict[str, str], decks: list[Deck], *, live_script: str | None = None
+) -> str:
     """The HTML of the site's index page."""
     cards = [
         {
@@ -100,4 +105,4 @@ def render_index(env: jinja2.Environment, site: dict[str, str], decks: list[Deck
         }
         for deck in decks
     ]
-    return render_template(env, "index.html", site=site, decks=cards)
+    return render_template(env, "index.html", site=site, decks=cards, live_script=live_script)

@@ -1,0 +1,128 @@
+"""Plan the site's files from parsed decks: deck pages, the index, referenced files, vendor and static files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen.config import SiteConfig
+from deckgen.deck import Deck, Slide
+from deckgen.defaults import layered_files
+from deckgen.errors import DeckgenError, Location
+from deckgen.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
+from deckgen.references import LineFinder, SiteFiles
+from deckgen.vendor import VendorSet
+
+Content = bytes | str | Path
+_VERSION_MARK = "__deckgen_page_version__"  # written by templates/deck.html in live mode
+_SLIDES_MARK = "<!--deckgen:slides-->"
+
+
+@dataclass
+class DeckOutput:
+    """A deck's page and the project files it needs; sections kept for the live preview's slide diff."""
+
+    page: str
+    sections: list[list[str]]
+    shell: str  # the page with the slides left out: when it changes, the browser reloads the page
+    files: dict[str, Path]
+    errors: list[DeckgenError] = field(default_factory=list)
+
+
+class SitePlanner:
+    """Turn decks into site files; remembers each slide's final HTML so an edit re-renders only what changed."""
+
+    def __init__(self, project: Path, site: SiteConfig, *, live_script: str | None = None) -> None:
+        self.project = project
+        self.site = site
+        self.live_script = live_script
+        self.env = template_environment(project)
+        self.vendor = VendorSet(project_dir=project)
+        self._sections: dict[tuple, tuple[str, dict[str, Path]]] = {}
+
+    def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
+        """Render one deck's page; errors (missing files) are returned, not raised."""
+        refs = SiteFiles(self.project, deck_pages=deck_pages)
+        page = self._deck_page(deck, refs)
+        sections = [[self._section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
+        body = slides_html(deck, sections)
+        shell = render_deck(self.env, deck, page, _SLIDES_MARK, live_script=self.live_script)
+        version = hashlib.sha1((shell + body).encode()).hexdigest()[:16]
+        html = shell.replace(_SLIDES_MARK, body, 1).replace(_VERSION_MARK, version)
+        return DeckOutput(html, sections, shell, dict(refs.files), list(refs.errors))
+
+    def index_page(self, decks: list[Deck]) -> str:
+        """The site's index page."""
+        site = {"title": self.site.title, "description": self.site.description}
+        return render_index(self.env, site, decks, live_script=self.live_script)
+
+    def static_files(self) -> dict[str, Content]:
+        """static/ of deckgen and of the project, the project's files winning."""
+        return {f"static/{rel}": path for rel, path in layered_files(self.project, "static").items()}
+
+    def vendor_files(self) -> dict[str, Content]:
+        """The third-party files requested by the decks planned so far."""
+        return dict(self.vendor.files())
+
+    def _section(self, deck: Deck, slide: Slide, refs: SiteFiles) -> str:
+        key = (deck.path, deck.name, slide.html, slide.notes_html, tuple(slide.attrs.items()))
+        cached = self._sections.get(key)
+        if cached is not None:
+            refs.files.update(cached[1])
+            return cached[0]
+        before, errors_before = dict(refs.files), len(refs.errors)
+        locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
+        html = refs.rewrite_html(section_html(slide), deck.path.parent, locate)
+        if len(refs.errors) == errors_before:
+            added = {k: v for k, v in refs.files.items() if before.get(k) != v}
+            self._sections[key] = (html, added)
+        return html
+
+    def _deck_page(self, deck: Deck, refs: SiteFiles) -> DeckPage:
+        options, vendor, up = deck.options, self.vendor, "../"
+        core = vendor.reveal()
+        styles = [up + url for url in core if url.endswith(".css")]
+        scripts = [up + url for url in core if url.endswith(".js")]
+        theme_index = len(styles) + 1
+        if options.theme.endswith(".css"):
+            styles.append(self._project_asset(options.theme, deck, refs, "theme", kind="css"))
+        else:
+            styles.append(up + vendor.theme(options.theme))
+        if options.highlightTheme.endswith(".css"):
+            styles.append(self._project_asset(options.highlightTheme, deck, refs, "highlightTheme", kind="css"))
+        else:
+            styles.append(up + vendor.highlight_theme(options.highlightTheme))
+        plugins = ["DeckgenHighlight", "RevealNotes", "RevealZoom", "RevealSearch"]
+        scripts += [up + vendor.plugin(name) for name in ("notes", "zoom", "search")]
+        scripts += [up + url for url in vendor.highlight(deck.languages)]
+        scripts.append(up + "static/deckgen/highlight.js")
+        if deck.has_math:
+            css, js = vendor.katex()
+            styles += [up + url for url in css]
+            scripts += [up + url for url in js]
+            scripts.append(up + "static/deckgen/math.js")
+            plugins.append("DeckgenMath")
+        styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
+        scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
+        reveal = {"hash": True, **options.reveal}
+        return DeckPage(styles, theme_index, scripts, plugins, reveal)
+
+    def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
+        """A stylesheet or script named in front matter: relative to the deck, else to the project."""
+        if "://" in value or value.startswith("//"):
+            return value  # a remote URL is the author's choice
+        where = deck.options.locations.get(key, Location(deck.path))
+        base = deck.path.parent
+        if not (base / value).exists() and (self.project / value).exists():
+            base = self.project
+        if kind == "css":
+            site = refs.add_stylesheet(value, base, where)
+        else:
+            site = refs.resolve(value, base, where, what="script")
+        return "../" + site if site else value
+
+
+def deck_pages(decks: list[Deck]) -> dict[Path, str]:
+    """Deck source file -> the site folder of its page, for links between decks."""
+    return {deck.path.resolve(): deck.name for deck in decks}
