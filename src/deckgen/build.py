@@ -11,8 +11,8 @@ from deckgen.deck import Deck
 from deckgen.errors import DeckgenError, ErrorGroup
 from deckgen.output import check_output_dir, write_site
 from deckgen.parse import SplitDeck, render_decks, split_deck
-from deckgen.sources import discover_decks
 from deckgen.site_plan import Content, SitePlanner, deck_pages
+from deckgen.sources import discover_decks
 
 log = logging.getLogger(__name__)
 
