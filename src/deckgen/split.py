@@ -10,6 +10,8 @@ from deckgen.errors import DeckError, Location
 
 _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
+# With the default separators and notes marker, a line starting with none of these is plain text.
+_MAYBE_SPECIAL = frozenset("`~nN \t")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,11 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
         stacks[-1].append(SlideText("\n".join(content), "\n".join(notes) if notes is not None else None, start))
         content, notes, start = [], None, next_start
 
+    defaults = separators.horizontal is None and separators.vertical is None and separators.notes is None
     for offset, line in enumerate(body.split("\n")):
+        if defaults and line[:1] not in _MAYBE_SPECIAL and line[:2] != "--":
+            (content if notes is None else notes).append(line)  # the common case, kept fast
+            continue
         number = first_line + offset
         target = content if notes is None else notes
         match = _FENCE.match(line)
