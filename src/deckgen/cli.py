@@ -24,6 +24,16 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
     build.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     build.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+
+    serve = commands.add_parser("serve", help="preview the decks live: every save shows at once")
+    serve.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
+                       help="the project folder (default: the current folder)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000, or the next free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
+    serve.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    serve.add_argument("-v", "--verbose", action="store_true", help="log every rebuild and show tracebacks")
     return parser
 
 
@@ -45,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             result = build(args.project, args.output, config_file=args.config, strict=args.strict)
             count = len(result.decks)
             print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
+        elif args.command == "serve":
+            from deckgen.serve import serve
+
+            return serve(args.project, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
+                         config_file=args.config)
     except DeckgenError as exc:
         if args.verbose:
             raise
