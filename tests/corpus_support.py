@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -58,8 +59,15 @@ class CorpusFolder:
     decks: tuple[DeckSpec, ...]
     horizontal: str  # separator regex the decks were written for
     vertical: str
-    config: str  # deckgen.yml text
+    config: str  # deckgen.yml text, without its exclude: line
     extra_files: tuple[str, ...] = ()  # project files named by the config (theme, css)
+    exclude: tuple[str, ...] = ()  # files of slides/ that are not decks
+    notes: str = NOTES.pattern  # notes separator regex the decks were written for (matched in any case)
+
+    @property
+    def notes_regex(self) -> re.Pattern[str]:
+        """The notes separator, compiled as reveal.js compiles it (multiline, any case)."""
+        return re.compile(self.notes, re.IGNORECASE | re.MULTILINE)
 
 
 def _pba_decks() -> tuple[DeckSpec, ...]:
@@ -85,7 +93,6 @@ PBA = CorpusFolder(
     # placeholders here). "../CONTRIBUTING.md", linked from a faculty deck, lands in slides/: not a deck.
     config="""\
 title: PBA corpus
-exclude: ["CONTRIBUTING.md"]
 defaults:
   separator: "\\\\r?\\\\n---\\\\r?\\\\n"
   verticalSeparator: "\\\\r?\\\\n---v\\\\r?\\\\n"
@@ -100,6 +107,7 @@ defaults:
   backgroundTransition: fade
 """,
     extra_files=("assets/styles/PBA-theme.css", "assets/styles/custom-classes.css"),
+    exclude=("CONTRIBUTING.md",),
 )
 
 RSE = CorpusFolder(
@@ -349,12 +357,17 @@ class Project:
     outside: list[tuple[str, str]] = field(default_factory=list)  # (deck, path) that would leave the project
 
 
-def make_project(corpus: Path, spec: CorpusFolder, root: Path) -> Project:
-    """Copy a corpus folder's decks into a new project at root, with placeholders and deckgen.yml."""
+def make_project(corpus: Path, spec: CorpusFolder, root: Path, *, skip: Iterable[str] = ()) -> Project:
+    """Copy a corpus folder's decks (but those named in skip) into a new project at root, with placeholders
+    for every local file they refer to and a deckgen.yml holding the settings of the tool they were written for.
+    """
     project = Project(root, spec)
     slides = root / "slides"
     slides.mkdir(parents=True)
+    skip = set(skip)
     for deck in spec.decks:
+        if deck.name in skip:
+            continue
         source = corpus / spec.folder / deck.source
         target = slides / deck.name / "index.md" if deck.folder else slides / f"{deck.name}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -366,14 +379,19 @@ def make_project(corpus: Path, spec: CorpusFolder, root: Path) -> Project:
             if not place.is_relative_to(root):
                 project.outside.append((deck.name, rel))
                 continue
-            if place.suffix == ".md" and place.parent == slides:
-                place.parent.mkdir(parents=True, exist_ok=True)
             write_placeholder(place)
             project.placeholders.append(place)
     for rel in spec.extra_files:
         write_placeholder(root / rel)
-    (root / "deckgen.yml").write_text(spec.config, encoding="utf-8")
+    write_config(root, spec.config, spec.exclude)
     return project
+
+
+def write_config(root: Path, config: str, exclude: Iterable[str] = ()) -> None:
+    """Write deckgen.yml: config plus an exclude: line (YAML flow list) when there is anything to exclude."""
+    exclude = list(exclude)
+    text = config + (f"exclude: {json.dumps(exclude)}\n" if exclude else "")
+    (root / "deckgen.yml").write_text(text, encoding="utf-8")
 
 
 # -- the built HTML ------------------------------------------------------------------------------------------------

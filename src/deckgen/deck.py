@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,5 +56,16 @@ class Deck:
 
     @property
     def title(self) -> str:
-        """The deck's title, falling back to its name."""
-        return self.options.title or self.name
+        """The deck's title: front matter, else the first slide's heading, else its file name."""
+        if self.options.title:
+            return self.options.title
+        for slide in self.slides[:1]:
+            heading = _HEADING.search(slide.html)
+            if heading:
+                text = html.unescape(re.sub(r"<[^>]+>", "", heading[1])).strip()
+                if text:
+                    return text
+        return self.name
+
+
+_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S)

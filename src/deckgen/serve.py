@@ -24,12 +24,12 @@ def bind(host: str, port: int, *, tries: int = 20) -> tuple[list[socket.socket],
 
     for candidate in range(port, port + tries):
         try:
-            return bind_sockets(candidate, address=host), candidate
+            sockets = bind_sockets(candidate, address=host)
+            return sockets, sockets[0].getsockname()[1]
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise DeckgenError(f"cannot listen on {host}:{candidate}: {exc.strerror}") from None
-            if candidate == port:
-                print(f"port {port} is busy; trying the next ones", file=sys.stderr)
+            print(f"port {candidate} is busy; trying {candidate + 1}", file=sys.stderr)
     raise DeckgenError(f"ports {port} to {port + tries - 1} on {host} are all busy; choose one with --port")
 
 
