@@ -226,3 +226,24 @@ def _upgrade_status(url: str, origin: str) -> int:
 def test_cross_site_websocket_is_refused(server: Server) -> None:
     assert _upgrade_status(server.url, server.url.rstrip("/")) == 101
     assert _upgrade_status(server.url, "http://evil.example") == 403
+
+
+@pytest.mark.browser
+def test_speaker_view_follows_edits(server: Server, project: Path, watched_page) -> None:
+    deck = project / "slides" / "talk.md"
+    deck.write_text(deck.read_text().replace("## Slide 1\n", "## Slide 1\n\nNote: first notes\n", 1))
+    page = watched_page(server.url + "talk/").page
+    page.wait_for_function("window.Reveal && Reveal.isReady() && DeckgenLive.connected()")
+    page.wait_for_function("(Reveal.getSlideNotes(Reveal.getSlide(1)) || '').includes('first notes')", timeout=5000)
+    page.evaluate("Reveal.slide(1)")
+    with page.expect_popup() as popup_info:
+        page.evaluate("Reveal.getPlugin('notes').open()")
+    speaker = popup_info.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    speaker.wait_for_function("document.querySelector('.speaker-controls-notes .value') && "
+                              "document.querySelector('.speaker-controls-notes .value').textContent.includes('first')",
+                              timeout=10000)
+    write_atomically(deck, deck.read_text().replace("first notes", "second notes, edited"))
+    speaker.wait_for_function("document.querySelector('.speaker-controls-notes .value')"
+                              ".textContent.includes('second notes, edited')", timeout=5000)
+    assert "second notes, edited" in notes.inner_text()
