@@ -247,3 +247,25 @@ def test_speaker_view_follows_edits(server: Server, project: Path, watched_page)
     speaker.wait_for_function("document.querySelector('.speaker-controls-notes .value')"
                               ".textContent.includes('second notes, edited')", timeout=5000)
     assert "second notes, edited" in notes.inner_text()
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "poll"])
+def test_one_rebuild_per_save_and_none_for_reads(project: Path, tmp_path: Path, poll: bool) -> None:
+    (tmp_path / "tmp").mkdir()
+    running = Server(project, tmp_path / "tmp", *(["--poll"] if poll else []))
+    try:
+        deck = project / "slides" / "talk.md"
+        deck.read_text()  # reading is not a change
+        time.sleep(0.6)
+        assert running.rebuilds() == 0
+        write_atomically(deck, deck.read_text().replace("## Slide 3", "## Slide three"))
+        wait_until(lambda: running.rebuilds() == 1)
+        with urllib.request.urlopen(running.url + "talk/") as response:
+            assert "Slide three" in response.read().decode()
+        for i in range(3):  # a burst of saves
+            deck.write_text(deck.read_text().replace("point 4", f"point 4.{i}"))
+        wait_until(lambda: running.rebuilds() >= 2)
+        time.sleep(0.8)
+        assert running.rebuilds() == 2 if not poll else running.rebuilds() in (2, 3)
+    finally:
+        assert running.stop() == 0
