@@ -262,8 +262,7 @@ def split_source(
     else:
         stacks[-1].append(rest)  # type: ignore[union-attr]
     return [
-        [_slide(chunk, notes, fence_aware) for chunk in (item if isinstance(item, list) else [item])]
-        for item in stacks
+        [_slide(chunk, notes, fence_aware) for chunk in (item if isinstance(item, list) else [item])] for item in stacks
     ]
 
 
@@ -352,7 +351,6 @@ class Project:
 
     root: Path
     spec: CorpusFolder
-    sources: dict[str, str] = field(default_factory=dict)  # deck name -> Markdown (byte-exact copy)
     placeholders: list[Path] = field(default_factory=list)
     outside: list[tuple[str, str]] = field(default_factory=list)  # (deck, path) that would leave the project
 
@@ -373,7 +371,6 @@ def make_project(corpus: Path, spec: CorpusFolder, root: Path, *, skip: Iterable
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         text = source.read_text(encoding="utf-8")
-        project.sources[deck.name] = text
         for rel in sorted(local_paths(split_front_matter(text)[1])):
             place = Path(os.path.normpath(target.parent / rel))
             if not place.is_relative_to(root):
@@ -399,29 +396,27 @@ def write_config(root: Path, config: str, exclude: Iterable[str] = ()) -> None:
 
 @dataclass
 class Element:
-    """A start tag inside div.slides: name, attributes, depth in <section>s, and whether inside notes."""
+    """A start tag inside div.slides: its name, its attributes, and whether it sits in speaker notes."""
 
     tag: str
     attrs: dict[str, str]
-    section_path: tuple[int, ...]
     in_notes: bool
 
 
 class SlidesParser(HTMLParser):
     """Read the structure of div.slides: its sections (two levels, as reveal.js reads them) and start tags."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-            "wbr"}
+    VOID = frozenset(
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.depth = 0  # open tags inside div.slides (-1: outside)
         self.in_slides = False
-        self.stack: list[str] = []
-        self.sections: list[int] = []  # stack of section indexes
-        self.top: list[dict] = []  # [{attrs, children: [attrs...], notes: n}]
+        self.stack: list[str] = []  # open tags inside div.slides
+        self.top: list[dict] = []  # [{"attrs", "children": [{"attrs", "notes"}], "notes"}]
         self.elements: list[Element] = []
-        self.notes_depth: int | None = None
+        self.notes_depth: int | None = None  # len(stack) when inside <aside class="notes">
         self.comments: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -440,11 +435,10 @@ class SlidesParser(HTMLParser):
                 self.top[-1]["children"].append({"attrs": values, "notes": 0})
         if tag == "aside" and "notes" in values.get("class", "").split() and not in_notes:
             self.notes_depth = len(self.stack)
-            target = self.top[-1]["children"][-1] if self.top and self.top[-1]["children"] and self._level() >= 2 \
-                else self.top[-1] if self.top else None
-            if target is not None:
-                target["notes"] += 1
-        self.elements.append(Element(tag, values, tuple(), in_notes))
+            if self.top:
+                nested = self.top[-1]["children"] and self._level() >= 2
+                (self.top[-1]["children"][-1] if nested else self.top[-1])["notes"] += 1
+        self.elements.append(Element(tag, values, in_notes))
         if tag not in self.VOID:
             self.stack.append(tag)
 
@@ -453,7 +447,7 @@ class SlidesParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.in_slides:
-            self.elements.append(Element(tag, {k: v or "" for k, v in attrs}, tuple(), self.notes_depth is not None))
+            self.elements.append(Element(tag, {k: v or "" for k, v in attrs}, self.notes_depth is not None))
 
     def handle_endtag(self, tag: str) -> None:
         if not self.in_slides:
@@ -530,7 +524,6 @@ def read_built(page: Path) -> BuiltDeck:
 # -- counts from the source ----------------------------------------------------------------------------------------
 
 _ELEMENT_COMMENT = re.compile(r"<!--\s*\.element\s*:?(?P<attrs>.*?)-->", re.S)
-_SLIDE_COMMENT = re.compile(r"<!--\s*\.slide\s*:?(?P<attrs>.*?)-->", re.S)
 _RAW_CLASS = re.compile(r"<(?P<tag>[a-zA-Z][\w-]*)\b[^>]*?\sclass\s*=\s*\"(?P<cls>[^\"]*)\"")
 
 
@@ -553,14 +546,3 @@ def raw_fragments(markdown: str) -> int:
     """Raw HTML tags outside code (and outside comments) whose class already holds "fragment"."""
     text = re.sub(r"<!--.*?-->", "", outside_code(markdown), flags=re.S)
     return sum(1 for m in _RAW_CLASS.finditer(text) if "fragment" in m["cls"].split())
-
-
-def unquoted_attributes(markdown: str) -> list[str]:
-    """Attribute comments outside code holding name=value with an unquoted value (reveal.js ignores those)."""
-    found = []
-    for match in list(_ELEMENT_COMMENT.finditer(outside_code(markdown))) + list(
-        _SLIDE_COMMENT.finditer(outside_code(markdown))
-    ):
-        attrs = re.sub(r"""(["']).*?\1""", '""', match["attrs"])
-        found += re.findall(r"[\w-]+=[^\s\"'>]+", attrs)
-    return found
