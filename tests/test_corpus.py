@@ -306,15 +306,6 @@ def test_strict_refuses_foreign_front_matter_keys(tmp_path: Path, key: str) -> N
     assert build.returncode == 1 and "unknown key" in build.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a deck's front-matter `revealOptions:` (MkSlides `revealjs:`) replaces the whole revealOptions mapping of "
-        "deckgen.yml's defaults instead of merging into it: width 1920 / height 1080 of the site are lost "
-        "(config.deck_options: merged.values.update(values)); MkSlides (OmegaConf.update) and reveal-md "
-        "(Object.assign over reveal.json) merge"
-    ),
-)
 def test_deck_reveal_options_merge_with_site_defaults(sites) -> None:
     page = built(sites, "geotribu", "2025-06-11_qgisfr2025_geotribu-x-QGIS")
     options = json.loads(re.search(r"var options = (\{.*?\});", page.html)[1])
@@ -363,84 +354,35 @@ def test_unclosed_fence_does_not_stop_the_build(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "custom elements alone on a line (<pba-cols>, <pba-col center>, <pba-flex center>) are not raw HTML "
-        "blocks for Python-Markdown: they are wrapped in <p>, so the browser closes them at </p> and the "
-        "Markdown meant to be inside the columns ends up after them (CommonMark HTML block type 7, which "
-        "reveal-md's marked follows, keeps them raw and renders the Markdown between them inside)"
-    ),
-)
 def test_custom_element_columns_keep_their_markdown(sites) -> None:
     page = built(sites, "pba", "04-State-Sharding-slides")
     assert "<p><pba-cols>" not in page.html and "<p><pba-flex" not in page.html
     assert "</pba-col></p>" not in page.html.replace("\n", "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Markdown after a blank line inside a raw <div> is left as text ('- Two different runtimes at block "
-        '`N`...\'): Python-Markdown keeps the whole <div>...</div> raw unless markdown="1"; CommonMark ends '
-        'the HTML block at the blank line, so reveal-md renders the list inside <div class="fragment">'
-    ),
-)
 def test_markdown_inside_div_after_blank_line(sites) -> None:
     page = built(sites, "pba", "03-Wasm-Meta-Protocol-slides")
     html = slide_html(page, "Two different runtimes")
     assert "<li>Two different runtimes at block <code>N</code>" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a list that follows a paragraph line without a blank line ('Or import from python\\n* 'keras' package "
-        "for R') stays paragraph text in Python-Markdown; CommonMark/marked (reveal-md, MkSlides) start a list. "
-        "Same in notes. Seen in RSE 01-05 and PBA 03 (10+ slides)"
-    ),
-)
 def test_list_right_after_paragraph(sites) -> None:
     page = built(sites, "rse", "01_introduction_to_deep_learning")
     assert "<li>'keras' package for R</li>" in page.html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "nested list items indented by 2 spaces ('- Human-based authorities:\\n  - Corruptible') are flattened into "
-        "one list: Python-Markdown wants 4 spaces; CommonMark (reveal-md, MkSlides) nests them. Breaks the "
-        "outline of 20+ slides (PBA 01/03/04, RSE 00/01, geotribu), and a fragment on the parent item no longer "
-        "carries its sub-items"
-    ),
-)
 def test_two_space_nested_lists(sites) -> None:
     page = built(sites, "pba", "01-What-is-a-Blockchain-slides")
     html = slide_html(page, "Human-based authorities")
     assert re.search(r"<li[^>]*>Human-based authorities:\s*<ul>\s*<li>Corruptible</li>", html), html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bare URLs are not linked ('1. https://github.com/paritytech/cumulus/...' stays text); marked (GFM "
-        "autolinks, reveal-md and MkSlides) makes them links"
-    ),
-)
 def test_bare_urls_are_links(sites) -> None:
     page = built(sites, "pba", "04-State-Sharding-slides")
     url = "https://github.com/paritytech/cumulus/blob/master/docs/overview.md"
     assert f'<a href="{url}">' in page.html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "reveal.js's rule 'a comment right after a list (no blank line) targets its last <li>' is missing: "
-        "'- item\\n<!-- .element: class=\"fragment\" -->' makes the whole <ul> the fragment instead of the item "
-        "(attributes._previous_element). PBA 04 and 03 use it on 8 slides"
-    ),
-)
 def test_element_comment_after_list_item_targets_the_item(sites) -> None:
     page = built(sites, "pba", "04-State-Sharding-slides")
     html = slide_html(page, "Collation Storage Proof")
@@ -448,13 +390,6 @@ def test_element_comment_after_list_item_targets_the_item(sites) -> None:
     assert '<ul class="fragment"' not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        'an .element comment after inline math in a list item targets the <span class="arithmatex"> '
-        "deckgen generated, not the <li>: in reveal-md the math is still text when comments are applied"
-    ),
-)
 def test_element_comment_after_math_targets_the_item(sites) -> None:
     page = built(sites, "rse", "02_neural_networks")
     html = slide_html(page, "Initialising the network")
@@ -462,13 +397,6 @@ def test_element_comment_after_math_targets_the_item(sites) -> None:
     assert html.count('<li class="fragment"') == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "speaker notes are not trimmed: 'Note:\\n    - Classical programming ...' (4-space indent) becomes an "
-        "indented code block; reveal.js trims the notes text before parsing, giving a list"
-    ),
-)
 def test_indented_notes_are_not_code(sites) -> None:
     page = built(sites, "rse", "01_introduction_to_deep_learning")
     notes = re.search(r'<aside class="notes">(.*?)</aside>', slide_html(page, "Statistical models"), re.S)[1]
@@ -513,13 +441,6 @@ def test_math_inside_raw_html(sites) -> None:
     assert "arithmatex" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "emoji shortcodes (:date:, :white_check_mark:, :speech_balloon: ... 100+ in the geotribu decks) stay "
-        "as text; MkSlides runs emoji.emojize(language='alias') on every deck"
-    ),
-)
 def test_emoji_shortcodes(sites) -> None:
     page = built(sites, "geotribu", "2025-06-11_qgisfr2025_geotribu-x-QGIS")
     assert ":date:" not in page.html and ":white_check_mark:" not in page.html
@@ -553,16 +474,7 @@ def test_heading_ids_for_in_deck_links(sites) -> None:
 
 # -- in a browser --------------------------------------------------------------------------------------------------
 
-BROWSER_DECKS = [p for p in DECKS if p.id != "rse/02_neural_networks"] + [
-    pytest.param(
-        "rse",
-        corpus_deck("rse", "02_neural_networks"),
-        id="rse/02_neural_networks",
-        marks=pytest.mark.xfail(
-            strict=True, reason="KaTeX parse error on $\\(E = ...\\)$, see test_dollar_wrapped_paren_math"
-        ),
-    ),
-]
+BROWSER_DECKS = DECKS
 
 
 @pytest.mark.browser

@@ -39,14 +39,25 @@ def format_attributes(attrs: dict[str, str]) -> str:
     return "".join(parts)
 
 
+_MATH_SPAN = re.compile(r'<span class="arithmatex">.*?</span>', re.S)
+
+
 def apply_comments(body: str, section: dict[str, str]) -> str:
     """Apply every attribute comment of a slide's HTML, removing it; slide attributes go into section."""
     if "<!--" not in body:
         return body
+    # In reveal-md math is still text when comments are applied: never let a comment target a math span.
+    spans: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        spans.append(match.group(0))
+        return f"\x00{len(spans) - 1}\x00"
+
+    body = _MATH_SPAN.sub(hide, body)
     while True:
         matches = list(_COMMENT.finditer(body))
         if not matches:
-            return body
+            return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m[1])], body) if spans else body
         comment = matches[-1]
         attrs = parse_attributes(comment["attrs"])
         body = body[: comment.start()] + body[comment.end() :]

@@ -164,12 +164,12 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
     for doc in (site.defaults, front_matter):
         values, reveal, locations = _collect_deck_values(doc, problems)
+        # reveal.js options merge key by key: the deck's (revealOptions or top level) win over deckgen.yml's.
+        merged.reveal.update({**values.pop("revealOptions", {}), **reveal})
         merged.values.update(values)
-        merged.reveal.update(reveal)
         merged.locations.update(locations)
     problems.raise_if_any()
-    # revealOptions holds the rest of Reveal.initialize(); top-level reveal keys win, as in reveal-md.
-    merged.reveal = {**merged.values["revealOptions"], **merged.reveal}
+    merged.values["revealOptions"] = merged.reveal
     return merged
 
 

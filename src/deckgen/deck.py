@@ -41,8 +41,10 @@ class Deck:
 
     @property
     def slide_count(self) -> int:
-        """Number of slides, vertical ones included."""
-        return sum(len(stack) for stack in self.stacks)
+        """Number of slides shown when presenting: vertical ones included, data-visibility="hidden" ones not."""
+        return sum(
+            0 if slide.attrs.get("data-visibility") == "hidden" else 1 for stack in self.stacks for slide in stack
+        )
 
     @property
     def has_math(self) -> bool:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 
 import markdown
+import pymdownx.emoji
 
 from deckgen.attributes import add_class_to_tags, apply_comments
+from deckgen.blocks import CommonMarkBlocksExtension
 from deckgen.fences import FenceExtension
 
+# Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
+_MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
 _LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
 _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
@@ -31,15 +36,20 @@ def _new_markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             FenceExtension(),
+            CommonMarkBlocksExtension(),
             "attr_list",
             "md_in_html",
             "tables",
             "pymdownx.arithmatex",
             "pymdownx.tilde",
+            "pymdownx.emoji",
+            "pymdownx.magiclink",
         ],
         extension_configs={
             "pymdownx.arithmatex": {"generic": True},
             "pymdownx.tilde": {"subscript": False},
+            # GitHub's shortcodes (:tada:) as the emoji characters themselves: nothing to download.
+            "pymdownx.emoji": {"emoji_index": pymdownx.emoji.gemoji, "emoji_generator": pymdownx.emoji.to_alt},
         },
         output_format="html",
     )
@@ -75,10 +85,11 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
         body = _STRETCHED_IN_P.sub(r"\1", body)
     if incremental or "incremental" in attrs.get("class", "").split():
         body = add_class_to_tags(body, "li", "fragment")
-    notes_html = to_html(notes) if notes and notes.strip() else ""
+    # reveal.js trims the notes: indented notes are a list, not a code block.
+    notes_html = to_html(textwrap.dedent(notes).strip()) if notes and notes.strip() else ""
     if notes_html:
         notes_html = apply_comments(notes_html, {})
-    has_math = 'class="arithmatex"' in body or 'class="arithmatex"' in notes_html
+    has_math = any(_MATH_TEXT.search(text) for text in (body, notes_html))
     languages = frozenset(_LANG_CLASS.findall(body))
     return RenderedSlide(attrs, body, notes_html, has_math, languages)
 

@@ -90,7 +90,7 @@ def one_of(choices: tuple[str, ...], *, or_css: bool = False) -> Validator:
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """Return "; did you mean 'x'?" for the closest choice, or ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     if not close:
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:

@@ -315,7 +315,8 @@ class VendorSet:
     def katex(self) -> tuple[list[str], list[str]]:
         """Request KaTeX; return (CSS URLs, JS URLs). Only its woff2 fonts are copied."""
         css = self._want(vendor_url(KATEX, "dist/katex.min.css"), _Generated("katex"))
-        return [css], [self._copy(KATEX, "dist/katex.min.js")]
+        # auto-render typesets delimiters left as text (reveal-md's \\( idiom, math in raw HTML).
+        return [css], [self._copy(KATEX, "dist/katex.min.js"), self._copy(KATEX, "dist/contrib/auto-render.min.js")]
 
     def _copy(self, pkg: Package, path: str) -> str:
         return self._want(vendor_url(pkg, path), _Copy(pkg, path))

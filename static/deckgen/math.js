@@ -15,7 +15,11 @@
     for (var i = 0; i < DELIMITERS.length; i++) {
       var open = DELIMITERS[i][0], close = DELIMITERS[i][1];
       if (text.length >= open.length + close.length && text.startsWith(open) && text.endsWith(close)) {
-        return { tex: text.slice(open.length, text.length - close.length), display: DELIMITERS[i][2] };
+        var inner = parse({ textContent: text.slice(open.length, text.length - close.length), tagName: 'SPAN' });
+        // "$\(x\)$" (delimiters twice, as some reveal-md decks write) is one formula.
+        var nested = inner.tex !== text.slice(open.length, text.length - close.length).trim();
+        return { tex: nested ? inner.tex : text.slice(open.length, text.length - close.length),
+          display: DELIMITERS[i][2] };
       }
     }
     // No delimiters, e.g. a bare \begin{align}…\end{align} block.
@@ -34,6 +38,19 @@
       window.katex.render(math.tex, el, { displayMode: math.display, throwOnError: false });
       el.setAttribute(DONE, '');
     });
+    // Delimiters left as text by the build: reveal-md's \\( \\) idiom, math inside raw HTML.
+    if (window.renderMathInElement) {
+      var slides = element.matches && element.matches('section') ? [element] : element.querySelectorAll('section');
+      Array.prototype.forEach.call(slides, function (section) {
+        window.renderMathInElement(section, {
+          delimiters: [{ left: '$$', right: '$$', display: true }, { left: '\\[', right: '\\]', display: true },
+            { left: '\\(', right: '\\)', display: false }],
+          ignoredTags: ['script', 'noscript', 'style', 'textarea', 'pre', 'code', 'option'],
+          ignoredClasses: ['arithmatex', 'katex', 'notes'],
+          throwOnError: false
+        });
+      });
+    }
     if (found.length && deck && deck.isReady()) deck.layout();
     return found.length;
   }
