@@ -34,6 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
     serve.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log every rebuild and show tracebacks")
+
+    init = commands.add_parser("init", help="create a starter project: deckgen.yml, a deck, a GitHub Pages workflow")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="the project folder, created if missing (default: the current folder)")
+    init.add_argument("--force", action="store_true", help="overwrite files that exist")
+    init.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+
+    deploy = commands.add_parser("deploy", help="build, commit the site to the gh-pages branch and push it")
+    deploy.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
+                        help="the project folder, inside a git repository (default: the current folder)")
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch that holds the site (default: gh-pages)")
+    deploy.add_argument("-m", "--message", metavar="M", help="commit message (default: names the source commit)")
+    deploy.add_argument("--no-build", dest="build", action="store_false", help="deploy OUT as it is, unbuilt")
+    deploy.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
+    deploy.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    deploy.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    deploy.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
     return parser
 
 
@@ -60,6 +78,15 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(args.project, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
                          config_file=args.config)
+        elif args.command == "init":
+            from deckgen.scaffold import init_project
+
+            print(init_project(args.dir, force=args.force).summary())
+        elif args.command == "deploy":
+            from deckgen.deploy import deploy
+
+            print(deploy(args.project, args.output, remote=args.remote, branch=args.branch, message=args.message,
+                         build_site=args.build, config_file=args.config, strict=args.strict).summary())
     except DeckgenError as exc:
         if args.verbose:
             raise
