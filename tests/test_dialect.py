@@ -158,7 +158,7 @@ def test_markdown_inside_raw_html_after_a_blank_line_and_custom_elements() -> No
 def test_element_comment_on_the_line_after_a_list_item_targets_the_item() -> None:
     html = render_slide('- one\n- two\n<!-- .element: class="fragment" -->\n\nText\n\n- x $y$ <!-- .element: class="f" -->',
                         None, False).html
-    assert '<li class="fragment">two</li>' in html and '<ul class="fragment"' not in html
+    assert '<li class="fragment">two </li>' in html and '<ul class="fragment"' not in html
     assert '<li class="f">x <span class="arithmatex">' in html
 
 
