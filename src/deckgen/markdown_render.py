@@ -33,24 +33,28 @@ class RenderedSlide:
 
 
 def _new_markdown() -> markdown.Markdown:
+    # Extension instances, not names: naming them makes Python-Markdown scan every installed entry point.
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+    from markdown.extensions.tables import TableExtension
+    from pymdownx.arithmatex import ArithmatexExtension
+    from pymdownx.emoji import EmojiExtension
+    from pymdownx.magiclink import MagiclinkExtension
+    from pymdownx.tilde import DeleteSubExtension
+
     return markdown.Markdown(
         extensions=[
             FenceExtension(),
             CommonMarkBlocksExtension(),
-            "attr_list",
-            "md_in_html",
-            "tables",
-            "pymdownx.arithmatex",
-            "pymdownx.tilde",
-            "pymdownx.emoji",
-            "pymdownx.magiclink",
-        ],
-        extension_configs={
-            "pymdownx.arithmatex": {"generic": True},
-            "pymdownx.tilde": {"subscript": False},
+            AttrListExtension(),
+            MarkdownInHtmlExtension(),
+            TableExtension(),
+            ArithmatexExtension(generic=True),
+            DeleteSubExtension(subscript=False),
             # GitHub's shortcodes (:tada:) as the emoji characters themselves: nothing to download.
-            "pymdownx.emoji": {"emoji_index": pymdownx.emoji.gemoji, "emoji_generator": pymdownx.emoji.to_alt},
-        },
+            EmojiExtension(emoji_index=pymdownx.emoji.gemoji, emoji_generator=pymdownx.emoji.to_alt),
+            MagiclinkExtension(),
+        ],
         output_format="html",
     )
 

@@ -33,6 +33,7 @@ class SiteFiles:
     def __post_init__(self) -> None:
         self.root = self.project.resolve()
         self.static = (self.project / "static").resolve()
+        self._resolved: dict[tuple[str, Path], tuple[str | None, Path | None]] = {}
 
     def site_path(self, source: Path) -> str:
         """Where a project file lives in the site (static/ keeps its place, the rest goes under files/)."""
@@ -44,6 +45,19 @@ class SiteFiles:
 
     def resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
         """Check one reference from a file in folder base; return its site path, or None to leave it."""
+        key = (value, base)
+        if key in self._resolved:
+            site, source = self._resolved[key]
+            if source is not None:
+                self.files[site] = source  # register again: the caller may be collecting per slide
+            return site
+        errors = len(self.errors)
+        site = self._resolve(value, base, where, what=what)
+        if len(self.errors) == errors:  # an error is reported at every place it occurs
+            self._resolved[key] = (site, self.files.get(site) if site else None)
+        return site
+
+    def _resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
         path_part = re.split(r"[?#]", value, maxsplit=1)[0]
         if not path_part or _SCHEME.match(value) or value.startswith("#"):
             return None
