@@ -13,6 +13,7 @@ from deckgen import npm, vendor
 from deckgen.errors import AssetError
 from deckgen.vendor import (
     COMMON_HLJS_LANGUAGES,
+    FONTS,
     HIGHLIGHT,
     HIGHLIGHT_THEMES,
     KATEX,
@@ -87,7 +88,10 @@ def test_requests_are_validated_without_downloading() -> None:
     assert site.theme("night") == "vendor/reveal.js/dist/theme/night.css"
     assert site.highlight_theme("monokai") == "vendor/reveal.js/dist/plugin/highlight/monokai.css"
     assert site.highlight_theme("base16/dracula") == "vendor/highlight.js/styles/base16/dracula.min.css"
-    assert site.katex() == (["vendor/katex/dist/katex.min.css"], ["vendor/katex/dist/katex.min.js"])
+    assert site.katex() == (
+        ["vendor/katex/dist/katex.min.css"],
+        ["vendor/katex/dist/katex.min.js", "vendor/katex/dist/contrib/auto-render.min.js"],
+    )
 
     with pytest.raises(AssetError, match="cannot download"):
         site.files()
@@ -175,11 +179,74 @@ def test_every_theme_and_highlight_theme_stays_on_site(tmp_path: Path) -> None:
 
     check_css_stays_on_site(tmp_path)
     written = site_files(tmp_path)
+    for name in REVEAL_THEMES:
+        assert "data:font" not in (tmp_path / f"vendor/reveal.js/dist/theme/{name}.css").read_text(encoding="utf-8")
     assert "vendor/highlight.js/styles/brown-papersq.png" in written
     sky = (tmp_path / "vendor/reveal.js/dist/theme/sky.css").read_text(encoding="utf-8")
     assert "font-family:'Quicksand';font-style:normal;font-weight:700" in sky
     assert "font-family:'Quicksand';font-style:italic" not in sky  # the font has no italics
     assert "font-family:'Open Sans';font-style:italic;font-weight:700" in sky
+
+
+@pytest.mark.usefixtures("packages")
+@pytest.mark.parametrize(
+    ("theme", "family", "variants"),
+    [
+        ("black", "Source Sans Pro", [(400, "normal"), (400, "italic"), (600, "normal"), (600, "italic")]),
+        ("white", "Source Sans Pro", [(400, "normal"), (400, "italic"), (600, "normal"), (600, "italic")]),
+        ("league", "League Gothic", [(400, "normal")]),
+    ],
+)
+def test_embedded_theme_fonts_become_local_woff2_files(
+    tmp_path: Path, theme: str, family: str, variants: list[tuple[int, str]]
+) -> None:
+    site = VendorSet()
+    url = site.theme(theme)
+
+    site.write(tmp_path)
+
+    css_file = tmp_path / url
+    css = css_file.read_text(encoding="utf-8")
+    assert "data:font" not in css
+    assert "data:application/font" not in css
+    assert css_file.stat().st_size < 100_000  # reveal.js's own copy of black.css is 575 KB
+    check_css_stays_on_site(tmp_path)
+    refs = [next(g for g in m.groups() if g is not None) for m in _URL.finditer(css)]
+    fonts = {posixpath.normpath(posixpath.join(posixpath.dirname(url), ref)) for ref in refs}
+    assert all(name.startswith("vendor/fonts/") and name.endswith(".woff2") for name in fonts)
+    assert {name for name in site_files(tmp_path) if Path(name).suffix in _FONT_SUFFIXES} == fonts
+    prefix = f"vendor/fonts/{FONTS[family].basename}/{FONTS[family].basename}"
+    for weight, style in variants:
+        face = f"@font-face{{font-family:'{family}';font-style:{style};font-weight:{weight};font-display:swap;"
+        assert css.count(face) >= 2, (weight, style)  # one per subset: latin, latin-ext…
+        assert f"{prefix}-latin-{weight}-{style}.woff2" in fonts
+        assert f"{prefix}-latin-ext-{weight}-{style}.woff2" in fonts
+    assert css.count("@font-face") == css.count("unicode-range:")
+    assert re.search(rf'--r-(main|heading)-font:"?{family}"?,', css)  # the theme's rules still name the family
+
+
+@pytest.mark.usefixtures("packages")
+def test_only_font_data_urls_are_replaced() -> None:
+    embedded = "d09GRgABAAAAAb6U"
+    css = (
+        f'@font-face{{font-family:Source Sans Pro;src:url(data:font/woff;base64,{embedded})format("woff");'
+        "font-weight:600;font-style:italic}"
+        f"@font-face{{font-family:'Unknown Face';src:url(data:font/woff;base64,{embedded})format(\"woff\")}}"
+        "@font-face{font-family:Local;src:url(local.woff2)}"
+        ".reveal{background:url(data:image/png;base64,iVBORw0KGgo=)}"
+    )
+
+    result, fonts = VendorSet()._unembed_fonts("vendor/reveal.js/dist/theme/x.css", "x", css)
+
+    assert "font-family:'Source Sans Pro';font-style:italic;font-weight:600;font-display:swap;" in result
+    assert "url(../../../fonts/source-sans-pro/source-sans-pro-latin-600-italic.woff2) format('woff2')" in result
+    assert result.count(embedded) == 1  # the unknown family keeps its embedded copy
+    assert "@font-face{font-family:Local;src:url(local.woff2)}" in result
+    assert ".reveal{background:url(data:image/png;base64,iVBORw0KGgo=)}" in result
+    assert {url for url, _ in fonts} == {
+        f"vendor/fonts/source-sans-pro/source-sans-pro-{subset}-600-italic.woff2"
+        for subset in ("latin", "latin-ext", "vietnamese")
+    }
 
 
 @pytest.mark.usefixtures("packages")
@@ -210,7 +277,7 @@ def test_only_requested_packages_are_fetched(monkeypatch: pytest.MonkeyPatch, tm
     site.theme("black")
     site.write(tmp_path)
 
-    assert fetched == [REVEAL.name]
+    assert fetched == [REVEAL.name, FONTS["Source Sans Pro"].name]
 
 
 @pytest.mark.usefixtures("packages")

@@ -4,8 +4,8 @@ Requests (``theme('league')``, ``highlight({'elixir'})``…) only record site-re
 against literals, so they cost no download; the packages are fetched through :mod:`deckgen.npm` when a file's
 content is first needed, at the latest in :meth:`VendorSet.write`. Every URL lives under ``vendor/`` and uses
 forward slashes. CSS is checked so that no ``url()`` or ``@import`` in the written site points off-site: the
-web-font imports of reveal.js themes become local ``@font-face`` rules backed by @fontsource packages, and
-KaTeX's CSS keeps only its woff2 fonts.
+web-font imports of reveal.js themes, and the fonts some themes embed as base64 ``data:`` URLs, become local
+``@font-face`` rules backed by @fontsource packages, and KaTeX's CSS keeps only its woff2 fonts.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ HIGHLIGHT = Package(
     "sha512-KvOKXODaiFmId9xaq3xc5xCL66wVLUuOngDbO9B/kewbFTqdGbn2nJxNhN3H5R1cgDTVj6R8vH0zgiNDEGjpDw==",
 )
 FONTS: dict[str, Package] = {
+    "League Gothic": Package(
+        "@fontsource/league-gothic",
+        "5.3.0",
+        "sha512-gqedetX+UlaiJgLiPnOzWGB1sY3OtNhS8YMjTy2D73AcsagIqpdIizssr1MStcUYf3D/zzanECuXawIgMGZxDg==",
+    ),
     "Lato": Package(
         "@fontsource/lato",
         "5.3.0",
@@ -65,13 +70,23 @@ FONTS: dict[str, Package] = {
         "5.3.0",
         "sha512-epmMUyXI39f88bZSCyKlHTZqUWg4O7DqrTXOKqsqbVKMLshX9RtIYCUIw+G2nOfEwdIHIjYbeWdwHRcEzRXBRQ==",
     ),
+    "Source Sans Pro": Package(
+        "@fontsource/source-sans-pro",
+        "5.3.0",
+        "sha512-nd96qXI4stbyRPNEygS2cNhMkAc1kkW9+ORmIOK0oelPTyiitRPk/+9+HUuUYuEjwRRkK/+Gat2J9/NMJest/A==",
+    ),
     "Ubuntu": Package(
         "@fontsource/ubuntu",
         "5.3.0",
         "sha512-LsjJXgE430QLs8LKfn1RIFbbdGAiZBU1gao8ASa4Z2kGNGh7lMb7Rzx09v3bLLuuK+3XA/JSLgPWTAbLD6r1fg==",
     ),
 }
-"""The @fontsource package serving each web font that a reveal.js theme @imports."""
+"""The @fontsource package serving each web font that a reveal.js theme @imports or embeds as a data: URL.
+
+reveal.js 6.0.2's black, white, black-contrast and white-contrast themes embed Source Sans Pro (four faces,
+575 KB of base64), and beige, league, moon and solarized embed League Gothic: deckgen serves them as woff2
+subsets instead, so a deck's CSS stays small and a browser downloads only the subsets its slides use.
+"""
 
 PACKAGES: tuple[Package, ...] = (REVEAL, KATEX, HIGHLIGHT, *FONTS.values())
 
@@ -83,6 +98,8 @@ REVEAL_PLUGINS: tuple[str, ...] = ("notes", "search", "zoom")
 _REVEAL_HIGHLIGHT_THEMES = ("monokai", "zenburn")
 FONT_SUBSETS: tuple[str, ...] = ("latin", "latin-ext")
 """Unicode subsets of each web font copied; browsers download a subset only when a slide uses it."""
+_EXTRA_FONT_SUBSETS: dict[str, tuple[str, ...]] = {"Source Sans Pro": ("vietnamese",)}
+"""Further subsets of a family, kept because the copy reveal.js embeds covers them too."""
 
 _ROOTS = {
     REVEAL.name: "vendor/reveal.js",
@@ -234,6 +251,8 @@ _HIGHLIGHT_THEMES_BRIEF = (
 _URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""")
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)["']?\s*\)?[^;]*;\s*""")
 _SRC = re.compile(r"src:([^;}]*)")
+_FONT_FACE = re.compile(r"@font-face\s*\{([^{}]*)\}\s*")
+_DATA_URL = re.compile(r"""url\(\s*["']?data:""", re.IGNORECASE)
 _WOFF2_SRC = re.compile(r"""url\(\s*["']?([^"')]+\.woff2)["']?\s*\)\s*format\(\s*["']?woff2["']?\s*\)""")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _VARIANT = re.compile(r"^(\d{3})?(italic|i)?$")
@@ -388,18 +407,42 @@ class VendorSet:
         source = self._source(REVEAL, path)
         text = source.read_text(encoding="utf-8")
         imports = [match.group(1) for match in _IMPORT.finditer(text)]
-        if not imports:
+        unembedded, fonts = self._unembed_fonts(url, name, text)
+        if not imports and not fonts:
             return source, _css_dependencies(REVEAL, path, text)
-        rest = _IMPORT.sub("", text)
         faces: list[str] = []
-        fonts: list[tuple[str, _Item]] = []
         for import_url in imports:
             for family, variants in _web_font_families(name, import_url):
                 family_faces, family_fonts = self._font_faces(url, family, variants)
                 faces += family_faces
                 fonts += family_fonts
-        css = "".join(faces) + rest
-        return css.encode("utf-8"), fonts + _css_dependencies(REVEAL, path, rest)
+        css = "".join(faces) + _IMPORT.sub("", unembedded)
+        # The theme's own url()s (deckgen's font URLs are relative to the written CSS, not to the package).
+        return css.encode("utf-8"), fonts + _css_dependencies(REVEAL, path, _IMPORT.sub("", text))
+
+    def _unembed_fonts(self, css_url: str, theme: str, text: str) -> tuple[str, list[tuple[str, _Item]]]:
+        """Replace each @font-face whose source is a data: URL by local woff2 faces of the same family.
+
+        Return the new CSS and the woff2 files it uses. A face deckgen has no package for stays embedded.
+        """
+        fonts: list[tuple[str, _Item]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            rule = match.group(1)
+            if not _DATA_URL.search(rule):
+                return match.group(0)
+            family = _descriptor(rule, "font-family").strip("\"' ")
+            if family not in FONTS:
+                log.debug("reveal.js theme '%s' embeds the font '%s', which deckgen keeps as is", theme, family)
+                return match.group(0)
+            variant = (_weight(_descriptor(rule, "font-weight")), _style(_descriptor(rule, "font-style")))
+            faces, files = self._font_faces(css_url, family, [variant])
+            if not faces:
+                return match.group(0)
+            fonts.extend(files)
+            return "".join(faces)
+
+        return _FONT_FACE.sub(replace, text), fonts
 
     def _font_faces(
         self, css_url: str, family: str, variants: list[tuple[int, str]]
@@ -409,9 +452,12 @@ class VendorSet:
         fonts: list[tuple[str, _Item]] = []
         pkg = FONTS[family]
         ranges = json.loads(self._source(pkg, "unicode.json").read_text(encoding="utf-8"))
+        wanted = {*FONT_SUBSETS, *_EXTRA_FONT_SUBSETS.get(family, ())}
+        # @fontsource's order (latin last): where subsets' ranges overlap, the face declared last wins.
+        subsets = [subset for subset in ranges if subset in wanted]
         for weight, style in variants:
             found = False
-            for subset in FONT_SUBSETS:
+            for subset in subsets:
                 path = f"files/{pkg.basename}-{subset}-{weight}-{style}.woff2"
                 if not self._has(pkg, path):
                     continue
@@ -521,6 +567,23 @@ def _parse_variants(text: str) -> list[tuple[int, str]]:
         if variant not in variants:
             variants.append(variant)
     return variants
+
+
+def _descriptor(rule: str, name: str) -> str:
+    """Return the value of a descriptor of an @font-face rule's body ('' when absent)."""
+    match = re.search(rf"(?:^|[;\s]){name}\s*:\s*([^;]*)", rule)
+    return match.group(1).strip() if match else ""
+
+
+def _weight(value: str) -> int:
+    value = value.lower()
+    if value.isdigit():
+        return int(value)
+    return 700 if value == "bold" else 400
+
+
+def _style(value: str) -> str:
+    return "italic" if value.lower() in ("italic", "oblique") else "normal"
 
 
 def _font_face(family: str, weight: int, style: str, url: str, unicode_range: str) -> str:
