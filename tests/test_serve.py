@@ -46,7 +46,7 @@ class Server:
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=10)
+        code = self.proc.wait(timeout=30)
         self._drainer.join(timeout=5)
         self.proc.stdout.close()
         self.proc.stderr.close()
