@@ -12,16 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-NO_CHROMIUM = "no Chromium: set DECKGEN_CHROMIUM or apt-get install chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from deckgen.chromium import CHROMIUM_ARGS, browser_problem
+from deckgen.chromium import chromium_executable as find_chromium
+
+__all__ = ["CHROMIUM_ARGS", "LoopbackServer", "WatchedPage", "chromium_executable", "open_page", "private_cache"]
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
@@ -38,15 +33,24 @@ def missing(reason: str) -> None:
 
 
 def chromium_executable() -> str:
-    """Return the Chromium to drive, skipping (or failing) when it or Playwright is missing."""
-    path = os.environ.get("DECKGEN_CHROMIUM") or "/usr/bin/chromium"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing(NO_CHROMIUM)
-    if not Path(path).is_file():
-        missing(NO_CHROMIUM)
-    return path
+    """Return the Chromium to drive (deckgen's own lookup), skipping (or failing) when it or Playwright is missing."""
+    problem = browser_problem("browser tests")
+    if problem is not None:
+        missing(str(problem))
+    return find_chromium()
+
+
+def private_cache(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point DECKGEN_CACHE_DIR at an empty folder under root that shares only the downloaded npm packages."""
+    from deckgen.npm import cache_root
+
+    real = cache_root()
+    cache = root / "cache"
+    cache.mkdir()
+    if (real / "npm").is_dir():
+        (cache / "npm").symlink_to(real / "npm")
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(cache))
+    return cache
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

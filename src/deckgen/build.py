@@ -24,22 +24,42 @@ class BuildResult:
     out: Path
     decks: list[Deck]
     files: dict[str, Content] = field(default_factory=dict)
+    pictures_shot: int = 0  # thumbnails taken by Chromium (not found in the cache)
 
 
 def build(
-    project: Path, out: Path | None = None, *, config_file: Path | None = None, strict: bool = False
+    project: Path,
+    out: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    strict: bool = False,
+    thumbnails: bool | None = False,
+    pdf: bool = False,
 ) -> BuildResult:
-    """Build the whole site of a project into out (default: PROJECT/build)."""
+    """Build the whole site of a project into out (default: PROJECT/build).
+
+    thumbnails: pictures of first slides on the index (True: required, None: when Chromium is there);
+    pdf: each deck's PDF as NAME/NAME.pdf. Both are made from the planned site before anything is written.
+    """
     project = project.resolve()
     out = (out or project / "build").resolve()
     check_output_dir(out, project)
     site = load_site_config(project, config_file, strict=strict)
     decks, errors = parse_decks(project, site)
-    files = plan_site(project, site, decks, errors)
-    _raise(errors)  # every problem of every deck, reported together; nothing written
+    planner = SitePlanner(project, site)
+    files = plan_site(project, site, decks, errors, planner=planner)
+    raise_errors(errors)  # every problem of every deck, reported together; nothing written
+    shot = 0
+    if thumbnails is not False or pdf:  # pictures and PDFs, made in Chromium from the planned site
+        from deckgen.browser_pass import browser_pass
+
+        made = browser_pass(files, [deck.name for deck in decks], thumbnails=thumbnails, pdf=pdf)
+        files.update(made.files)
+        files["index.html"] = planner.index_page(decks, pictures=made.pictures, pdfs=made.pdfs)
+        shot = made.shot
     write_site(files, out)
     log.info("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
-    return BuildResult(out, decks, files)
+    return BuildResult(out, decks, files, pictures_shot=shot)
 
 
 def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[DeckgenError]]:
@@ -57,10 +77,15 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
 
 
 def plan_site(
-    project: Path, site: SiteConfig, decks: list[Deck], errors: list[DeckgenError]
+    project: Path,
+    site: SiteConfig,
+    decks: list[Deck],
+    errors: list[DeckgenError],
+    *,
+    planner: SitePlanner | None = None,
 ) -> dict[str, Content]:
     """Everything the site holds, site path -> content or source file; reference errors go to errors."""
-    planner = SitePlanner(project, site)
+    planner = planner or SitePlanner(project, site)
     pages = deck_pages(decks)
     files: dict[str, Content] = {}
     for deck in decks:
@@ -73,7 +98,8 @@ def plan_site(
     return {**planner.static_files(), **planner.vendor_files(), **files}
 
 
-def _raise(errors: list[DeckgenError]) -> None:
+def raise_errors(errors: list[DeckgenError]) -> None:
+    """Raise the errors found: one as itself, several as an ErrorGroup, sorted by file and line."""
     errors.sort(key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
     if len(errors) == 1:
         raise errors[0]

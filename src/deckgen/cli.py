@@ -23,7 +23,29 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
     build.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
     build.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    build.add_argument("--pdf", action="store_true", help="also print each deck to OUT/NAME/NAME.pdf (needs Chromium)")
+    pictures = build.add_mutually_exclusive_group()
+    pictures.add_argument("--thumbnails", dest="thumbnails", action="store_true",
+                          help="require a picture of each deck's first slide on the index (default: when Chromium "
+                               "is there)")
+    pictures.add_argument("--no-thumbnails", dest="thumbnails", action="store_false",
+                          help="index cards without pictures")
+    build.set_defaults(thumbnails=None)
     build.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+
+    pdf = commands.add_parser("pdf", help="print a deck to NAME.pdf with reveal.js's print view (needs Chromium)")
+    pdf.add_argument("deck", nargs="?", metavar="DECK",
+                     help="the deck's name or source file (default: every deck, each to NAME.pdf)")
+    pdf.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
+                     help="the project folder (default: the current folder)")
+    pdf.add_argument("-o", "--output", type=Path, metavar="FILE",
+                     help="the PDF to write (default: NAME.pdf here; a folder when printing several decks)")
+    pdf.add_argument("--notes", action="store_true", help="add each slide's speaker notes on a page of their own")
+    pdf.add_argument("--fragments", action=argparse.BooleanOptionalAction, default=None,
+                     help="one page per fragment step (default: yes, unless the deck sets pdfSeparateFragments)")
+    pdf.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    pdf.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    pdf.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
 
     serve = commands.add_parser("serve", help="preview the decks live: every save shows at once")
     serve.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
@@ -70,9 +92,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from deckgen.build import build
 
-            result = build(args.project, args.output, config_file=args.config, strict=args.strict)
+            result = build(args.project, args.output, config_file=args.config, strict=args.strict,
+                           thumbnails=args.thumbnails, pdf=args.pdf)
             count = len(result.decks)
             print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
+        elif args.command == "pdf":
+            from deckgen.pdf import PdfOptions, export_pdf
+
+            options = PdfOptions(notes=args.notes, fragments=args.fragments)
+            for path, pages in export_pdf(args.project, args.deck, args.output, config_file=args.config,
+                                          strict=args.strict, options=options):
+                print(f"wrote {path} ({pages} page{'s' if pages != 1 else ''})")
         elif args.command == "serve":
             from deckgen.serve import serve
 

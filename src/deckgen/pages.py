@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,19 +90,30 @@ def render_deck(
 
 
 def render_index(
-    env: jinja2.Environment, site: dict[str, str], decks: list[Deck], *, live_script: str | None = None
+    env: jinja2.Environment,
+    site: dict[str, str],
+    decks: list[Deck],
+    *,
+    live_script: str | None = None,
+    pictures: dict[str, str] | None = None,
+    pdfs: dict[str, str] | None = None,
 ) -> str:
-    """The HTML of the site's index page."""
+    """The HTML of the site's index page: a card per deck, with its picture and PDF when there are."""
+    pictures, pdfs = pictures or {}, pdfs or {}
     cards = [
         {
             "name": deck.name,
             "url": deck.name + "/",
+            "speaker_url": deck.name + "/?speaker",
             "title": deck.title,
             "description": deck.options.description,
             "author": deck.options.author,
             "date": deck.options.date,
             "slide_count": deck.slide_count,
             "horizontal_count": len(deck.stacks),
+            "picture": pictures.get(deck.name),
+            "pdf": pdfs.get(deck.name),
+            "hue": int(hashlib.sha1(deck.name.encode()).hexdigest()[:4], 16) % 360,  # colour of a text card
         }
         for deck in decks
     ]

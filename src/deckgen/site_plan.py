@@ -52,10 +52,12 @@ class SitePlanner:
         html = shell.replace(_SLIDES_MARK, body, 1).replace(_VERSION_MARK, version)
         return DeckOutput(html, sections, shell, dict(refs.files), list(refs.errors))
 
-    def index_page(self, decks: list[Deck]) -> str:
-        """The site's index page."""
+    def index_page(
+        self, decks: list[Deck], *, pictures: dict[str, str] | None = None, pdfs: dict[str, str] | None = None
+    ) -> str:
+        """The site's index page; pictures and pdfs map deck names to the URLs of their thumbnail and PDF."""
         site = {"title": self.site.title, "description": self.site.description}
-        return render_index(self.env, site, decks, live_script=self.live_script)
+        return render_index(self.env, site, decks, live_script=self.live_script, pictures=pictures, pdfs=pdfs)
 
     def static_files(self) -> dict[str, Content]:
         """static/ of deckgen and of the project, the project's files winning."""
@@ -71,12 +73,17 @@ class SitePlanner:
         if cached is not None:
             refs.files.update(cached[1])
             return cached[0]
-        before, errors_before = dict(refs.files), len(refs.errors)
-        locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
-        html = refs.rewrite_html(section_html(slide), deck.path.parent, locate)
+        deck_files, errors_before = refs.files, len(refs.errors)
+        refs.files = {}  # collect the files this slide uses, to restore them with the cached HTML
+        try:
+            locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
+            html = refs.rewrite_html(section_html(slide), deck.path.parent, locate)
+            used = refs.files
+        finally:
+            refs.files = deck_files
+        deck_files.update(used)
         if len(refs.errors) == errors_before:
-            added = {k: v for k, v in refs.files.items() if before.get(k) != v}
-            self._sections[key] = (html, added)
+            self._sections[key] = (html, used)
         return html
 
     def _deck_page(self, deck: Deck, refs: SiteFiles) -> DeckPage:
