@@ -89,8 +89,8 @@ def _workflow(path: Path) -> dict:
 
 
 @pytest.mark.parametrize(("workflow", "install"), [
-    (REPO / "src/deckgen/scaffold_files/github/workflows/pages.yml", "pip install deckgen"),
-    (REPO / ".github/workflows/pages.yml", "pip install ."),
+    (REPO / "src/deckgen/scaffold_files/github/workflows/pages.yml", "pip install 'deckgen[pdf]'"),
+    (REPO / ".github/workflows/pages.yml", "pip install '.[pdf]'"),
 ], ids=["scaffold", "repository"])
 def test_pages_workflow(workflow: Path, install: str) -> None:
     data = _workflow(workflow)
@@ -106,6 +106,7 @@ def test_pages_workflow(workflow: Path, install: str) -> None:
     assert kinds[:2] == ["actions/checkout", "actions/setup-python"]
     assert 2 <= install_at < kinds.index("actions/cache") < build_at
     assert build_at < kinds.index("actions/configure-pages") < kinds.index("actions/upload-pages-artifact")
+    assert steps[build_at]["env"] == {"DECKGEN_CHROMIUM": "/usr/bin/google-chrome"}  # pictures on the index
     by_action = {step["uses"].split("@")[0]: step for step in steps if "uses" in step}
     assert by_action["actions/checkout"]["uses"] == "actions/checkout@v4"
     assert by_action["actions/setup-python"] == {"name": "Set up Python", "uses": "actions/setup-python@v5",

@@ -64,7 +64,8 @@ def deploy(
     if build_site:
         from deckgen.build import build
 
-        result = build(project, out, config_file=config_file, strict=strict)  # a failed build raises: no push
+        # Pictures of the first slides when Chromium is there, as `deckgen build` does; a failed build raises.
+        result = build(project, out, config_file=config_file, strict=strict, thumbnails=None)
         site, decks = result.out, len(result.decks)
     else:
         site = (out or project / "build").resolve()
