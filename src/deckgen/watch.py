@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # Events that mean content changed; opening or reading a file (opened, closed_no_write) never does.
 _WRITES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED}
 _IGNORED_PARTS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".pytest_cache", ".ruff_cache"}
-QUIET_SECONDS = 0.03
+QUIET_SECONDS = 0.02
 
 
 def is_editor_noise(path: Path) -> bool:

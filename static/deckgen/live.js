@@ -77,19 +77,23 @@
     var place = Reveal.getIndices();
     var current = Reveal.getCurrentSlide();
     var firstEdited = null;
+    var currentEdited = false;
     update.slides.forEach(function (edit) {
       var target = slides.querySelector('section[data-deckgen-pos="' + edit.h + '.' + edit.v + '"]');
       if (!target) return; // a hidden slide: not shown, nothing to swap
       swapSection(target, edit.html);
+      // Sync only this slide: Reveal.sync() would redo every slide's background and fragments.
+      Reveal.syncSlide(target);
       if (!firstEdited) firstEdited = target;
+      if (target === current) currentEdited = true;
     });
     version = update.to;
-    Reveal.sync();
     if (follow && firstEdited && firstEdited !== current) {
       var at = Reveal.getIndices(firstEdited);
       Reveal.slide(at.h, at.v);
-    } else {
-      Reveal.slide(place.h, place.v, place.f);
+    } else if (currentEdited) {
+      Reveal.navigateFragment(place.f); // the new fragments take the state the presenter was at
+      Reveal.layout();
     }
     // Tell listeners (the speaker view among them) that the slide's content is new.
     var event = new Event('slidechanged', { bubbles: true });
