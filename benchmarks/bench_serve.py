@@ -637,7 +637,7 @@ def report(data: dict[str, Any]) -> str:
                      "", target))
         logged = entry["deckgen"]["rebuild_logged_ms"]
         rows.append((f"  write -> rebuild logged, {size} slides", f"{fmt(logged['median'])} / {fmt(logged['p90'])}",
-                     "", "", "(incl. 30 ms quiet period)"))
+                     "", "", "(incl. the 20 ms quiet period)"))
     inproc = data.get("inprocess")
     if inproc:
         u = inproc["update_ms"]

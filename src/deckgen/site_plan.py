@@ -68,7 +68,7 @@ class SitePlanner:
         return dict(self.vendor.files())
 
     def _section(self, deck: Deck, slide: Slide, refs: SiteFiles) -> str:
-        key = (deck.path, deck.name, slide.html, slide.notes_html, tuple(slide.attrs.items()))
+        key = (deck.name, slide.html, slide.notes_html, tuple(slide.attrs.items()))
         cached = self._sections.get(key)
         if cached is not None:
             refs.files.update(cached[1])

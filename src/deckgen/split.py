@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +11,6 @@ from deckgen.errors import DeckError, Location
 
 _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
-# With the default separators and notes marker, a line starting with none of these is plain text.
-_MAYBE_SPECIAL = frozenset("`~nN \t")
 
 
 @dataclass(frozen=True)
@@ -74,56 +73,70 @@ def _line_matches(pattern: re.Pattern[str], line: str) -> bool:
     return False
 
 
+# With the default separators and notes marker, only lines like these can matter; the rest is found in C.
+_CANDIDATE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|-{2,4}[ \t]*$|notes?:)", re.MULTILINE | re.IGNORECASE)
+
+
+def _lines_of_interest(body: str, separators: Separators, first_line: int) -> Iterator[tuple[int, int, int, str]]:
+    """Yield (start, end, number, text) of each line that may be a fence, a separator or a notes marker."""
+    if separators.horizontal is None and separators.vertical is None and separators.notes is None:
+        number, counted = first_line, 0
+        for match in _CANDIDATE.finditer(body):
+            start = match.start()
+            number += body.count("\n", counted, start)
+            counted = start
+            end = body.find("\n", start)
+            end = len(body) if end < 0 else end
+            yield start, end, number, body[start:end]
+        return
+    start = 0
+    for offset, line in enumerate(body.split("\n")):
+        yield start, start + len(line), first_line + offset, line
+        start += len(line) + 1
+
+
 def split_slides(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
     """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code."""
     stacks: list[list[SlideText]] = [[]]
-    content: list[str] = []
-    notes: list[str] | None = None
-    start = first_line
+    content_start, slide_line = 0, first_line
+    notes_line: tuple[int, int, str] | None = None  # (marker line start, marker line end, text after marker)
     fence: tuple[str, int, int] | None = None  # (fence characters, length, line opened)
 
-    def close_slide(next_start: int) -> None:
-        nonlocal content, notes, start
-        stacks[-1].append(SlideText("\n".join(content), "\n".join(notes) if notes is not None else None, start))
-        content, notes, start = [], None, next_start
+    def close_slide(stop: int) -> None:
+        # stop: where the separator line starts (len(body) + 1 at the end): the slide is what comes before it.
+        content_end = notes_line[0] if notes_line else stop
+        content = body[content_start : max(content_start, content_end - 1)]
+        notes = None
+        if notes_line is not None:
+            notes = notes_line[2] + body[notes_line[1] : max(notes_line[1], stop - 1)]
+        stacks[-1].append(SlideText(content, notes, slide_line))
 
-    defaults = separators.horizontal is None and separators.vertical is None and separators.notes is None
-    for offset, line in enumerate(body.split("\n")):
-        if defaults and line[:1] not in _MAYBE_SPECIAL and line[:2] != "--":
-            (content if notes is None else notes).append(line)  # the common case, kept fast
-            continue
-        number = first_line + offset
-        target = content if notes is None else notes
+    for start, end, number, line in _lines_of_interest(body, separators, first_line):
         match = _FENCE.match(line)
         if fence is not None:
             if match and match["fence"][0] == fence[0] and len(match["fence"]) >= fence[1] and not match["info"].strip():
                 fence = None
-            target.append(line)
             continue
         if match and not (match["fence"][0] == "`" and "`" in match["info"]):
             fence = (match["fence"][0], len(match["fence"]), number)
-            target.append(line)
             continue
         kind = separators.kind(line)
-        if kind == "h":
-            close_slide(number + 1)
-            stacks.append([])
+        if kind is not None:
+            close_slide(start)
+            if kind == "h":
+                stacks.append([])
+            content_start, slide_line, notes_line = min(end + 1, len(body)), number + 1, None
             continue
-        if kind == "v":
-            close_slide(number + 1)
-            continue
-        if notes is None:
+        if notes_line is None:
             cut = separators.notes_start(line)
             if cut is not None:
-                notes = [line[cut:].lstrip()]
-                continue
-        target.append(line)
+                notes_line = (start, end, line[cut:].lstrip())
     if fence is not None:
         raise DeckError(
             f"code fence {fence[0] * fence[1]} opened here is never closed; add a closing {fence[0] * fence[1]} line",
             Location(path, fence[2]),
         )
-    close_slide(start)
+    close_slide(len(body) + 1)
     stacks = [stack for stack in stacks if stack]
     if all(not s.markdown.strip() and not (s.notes or "").strip() for stack in stacks for s in stack):
         raise DeckError("deck has no slides: write Markdown after the front matter", Location(path, first_line))
