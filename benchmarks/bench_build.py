@@ -230,7 +230,8 @@ class Tools:
     reveal_md: Path
 
     def deckgen_build(self, case: Case, out: Path) -> list[str]:
-        return [*self.deckgen, "build", str(case.project), "-o", str(out)]
+        # Like for like: reveal-md makes no index pictures (benchmarks/bench_thumbnails.py times those).
+        return [*self.deckgen, "build", str(case.project), "-o", str(out), "--no-thumbnails"]
 
     def reveal_md_build(self, case: Case, out: Path) -> list[str]:
         return [self.node, str(self.reveal_md), case.reveal_md_source, "--static", str(out)]
