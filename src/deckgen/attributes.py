@@ -6,7 +6,8 @@ import html
 import re
 
 _COMMENT = re.compile(r"<!--\s*\.(?P<kind>slide|element)\s*:?(?P<attrs>.*?)-->", re.S)
-_TAG = re.compile(r"<!--.*?-->|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+# An HTML comment, or a start or end tag with its attributes (quoted values may hold ">").
+TAG = re.compile(r"<!--.*?-->|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTR = re.compile(r"""(?P<name>[^\s"'=<>/]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?""")
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 
@@ -74,7 +75,7 @@ def apply_comments(body: str, section: dict[str, str]) -> str:
 def _previous_element(body: str, position: int) -> re.Match[str] | None:
     # reveal.js's rule: the nearest preceding sibling element (not <br>), else the parent element.
     depth = 0
-    for tag in reversed(list(_TAG.finditer(body, 0, position))):
+    for tag in reversed(list(TAG.finditer(body, 0, position))):
         name = tag["name"]
         if name is None:  # a comment
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from deckgen.attributes import _TAG
+from deckgen.attributes import TAG
 from deckgen.errors import DeckgenError, FileReferenceError, Location
 
 _URL_ATTRS = frozenset(
@@ -110,7 +110,7 @@ class SiteFiles:
                 return match.group(0)
             return f"{match['pre']}{match['name']}{match['eq']}{quote_char}{new}{quote_char}"
 
-        return _TAG.sub(fix_tag, html)
+        return TAG.sub(fix_tag, html)
 
     def rewrite_css(self, css: str, base: Path, locate: LineFinder, prefix: str) -> str:
         """Rewrite url() references of CSS written in (or for) a file in folder base."""
