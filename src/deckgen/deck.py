@@ -10,7 +10,7 @@ from pathlib import Path
 from deckgen.config import DeckOptions
 
 
-@dataclass
+@dataclass(slots=True)
 class Slide:
     """One rendered slide: its <section> attributes, inner HTML and notes, and where its source starts."""
 

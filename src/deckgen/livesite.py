@@ -67,12 +67,14 @@ class LiveSite:
         self.errors: dict[Path, list[DeckgenError]] = {}
         self.names: dict[Path, str] = {}
         self._written: dict[str, str] = {}  # site path -> digest of what is on disk
+        self._watched: set[Path] = set()
+        self._digests: dict[str, str] = {}
 
     # -- what to watch ----------------------------------------------------------------------------------
 
     def watched_files(self) -> set[Path]:
         """Project files outside slides/, templates/ and static/ that decks use (they are watched too)."""
-        return {source.resolve() for output in self.outputs.values() for source in output.files.values()}
+        return self._watched
 
     # -- rebuilding -------------------------------------------------------------------------------------
 
@@ -187,6 +189,7 @@ class LiveSite:
         if "index.html" in written:
             update.pages.append(PageChange("index.html", None, None, None))
         update.errors = self.current_errors()
+        self._watched = {source.resolve() for output in self.outputs.values() for source in output.files.values()}
         return update
 
     def _sync_static(self, changed: set[Path]) -> list[str]:
@@ -196,17 +199,25 @@ class LiveSite:
         return self._write(wanted)
 
     def _content_changed(self, site_path: str, content: str) -> bool:
-        return self._written.get(site_path) != _digest(content)
+        digest = self._digests[site_path] = _digest(content)  # kept for _write: a page is hashed once
+        return self._written.get(site_path) != digest
 
     def _write(self, files: dict[str, Content]) -> list[str]:
         """Write files that differ from what is on disk, each atomically (a page is never half-written)."""
         written = []
         for site_path, content in files.items():
-            data = content.read_bytes() if isinstance(content, Path) else content
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            digest = hashlib.sha1(data).hexdigest()
-            if self._written.get(site_path) == digest:
-                continue
+            if isinstance(content, Path):
+                # A project or package file: its path, size and time say whether it changed, unread.
+                stat = content.stat()
+                digest = f"{content}:{stat.st_size}:{stat.st_mtime_ns}"
+                if self._written.get(site_path) == digest:
+                    continue
+                data = content.read_bytes()
+            else:
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                digest = self._digests.pop(site_path, None) or hashlib.sha1(data).hexdigest()
+                if self._written.get(site_path) == digest:
+                    continue
             target = self.out / site_path
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)

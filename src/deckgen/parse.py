@@ -55,7 +55,8 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
         slides = []
         for text in stack:
             out = next(results)
-            slides.append(Slide(dict(out.attrs), out.html, out.notes_html, text.line, text.markdown, out.has_math,
+            # The attributes are shared with the render cache: whoever changes them makes a copy.
+            slides.append(Slide(out.attrs, out.html, out.notes_html, text.line, text.markdown, out.has_math,
                                 out.languages))
         stacks.append(slides)
     if options.titleSlide:
@@ -82,4 +83,4 @@ def _apply_background(stacks: list[list[Slide]], background: str) -> None:
     for stack in stacks:
         for slide in stack:
             if not any(name.startswith("data-background") for name in slide.attrs):
-                slide.attrs[key] = background
+                slide.attrs = {**slide.attrs, key: background}

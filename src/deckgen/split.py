@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from deckgen.errors import DeckError, Location
 
@@ -13,8 +14,7 @@ _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$
 _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class SlideText:
+class SlideText(NamedTuple):
     """The Markdown of one slide and of its speaker notes, with the file line where the slide starts."""
 
     markdown: str
@@ -74,24 +74,29 @@ def _line_matches(pattern: re.Pattern[str], line: str) -> bool:
 
 
 # With the default separators and notes marker, only lines like these can matter; the rest is found in C.
-_CANDIDATE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|-{2,4}[ \t]*$|notes?:)", re.MULTILINE | re.IGNORECASE)
+# The line is whole in the match, and its group says what it can be.
+_CANDIDATE = re.compile(
+    r"^(?:(?P<separator>[ \t]*-{2,4}[ \t]*)|(?P<fence>[ \t]*(?:`{3,}|~{3,}).*)|(?P<notes>[ \t]*notes?:.*))$",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
-def _lines_of_interest(body: str, separators: Separators, first_line: int) -> Iterator[tuple[int, int, int, str]]:
-    """Yield (start, end, number, text) of each line that may be a fence, a separator or a notes marker."""
+def _lines_of_interest(
+    body: str, separators: Separators, first_line: int
+) -> Iterator[tuple[int, int, int, str, str | None]]:
+    """Yield (start, end, number, text, kind) of each line that may be a fence, a separator or a notes marker;
+    kind is "separator", "fence" or "notes" when the default markers tell it, None when any line may be one."""
     if separators.horizontal is None and separators.vertical is None and separators.notes is None:
         number, counted = first_line, 0
         for match in _CANDIDATE.finditer(body):
             start = match.start()
             number += body.count("\n", counted, start)
             counted = start
-            end = body.find("\n", start)
-            end = len(body) if end < 0 else end
-            yield start, end, number, body[start:end]
+            yield start, match.end(), number, match.group(), match.lastgroup
         return
     start = 0
     for offset, line in enumerate(body.split("\n")):
-        yield start, start + len(line), first_line + offset, line
+        yield start, start + len(line), first_line + offset, line, None
         start += len(line) + 1
 
 
@@ -111,8 +116,10 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
             notes = notes_line[2] + body[notes_line[1] : max(notes_line[1], stop - 1)]
         stacks[-1].append(SlideText(content, notes, slide_line))
 
-    for start, end, number, line in _lines_of_interest(body, separators, first_line):
-        match = _FENCE.match(line)
+    for start, end, number, line, hint in _lines_of_interest(body, separators, first_line):
+        if fence is not None and hint not in (None, "fence"):
+            continue  # inside code only a fence can matter
+        match = _FENCE.match(line) if hint in (None, "fence") else None
         if fence is not None:
             if match and match["fence"][0] == fence[0] and len(match["fence"]) >= fence[1] and not match["info"].strip():
                 fence = None
