@@ -8,7 +8,7 @@ from pathlib import Path
 
 from deckgen.config import SiteConfig, load_site_config
 from deckgen.deck import Deck
-from deckgen.errors import DeckgenError, ErrorGroup
+from deckgen.errors import DeckgenError, ErrorGroup, raise_errors
 from deckgen.output import check_output_dir, write_site
 from deckgen.parse import SplitDeck, render_decks, split_deck
 from deckgen.site_plan import Content, SitePlanner, deck_pages
@@ -98,10 +98,3 @@ def plan_site(
     return {**planner.static_files(), **planner.vendor_files(), **files}
 
 
-def raise_errors(errors: list[DeckgenError]) -> None:
-    """Raise the errors found: one as itself, several as an ErrorGroup, sorted by file and line."""
-    errors.sort(key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise ErrorGroup(errors)

@@ -10,6 +10,14 @@ from pathlib import Path
 from deckgen import __version__
 
 
+def _project_options(parser: argparse.ArgumentParser, *, strict: bool = True) -> None:
+    """The options every command on a project shares: --config, --strict, --verbose."""
+    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    if strict:
+        parser.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deckgen", description="Build Markdown slide decks into an offline reveal.js site."
@@ -21,8 +29,6 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
                        help="the project folder (default: the current folder)")
     build.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
-    build.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
-    build.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     build.add_argument("--pdf", action="store_true", help="also print each deck to OUT/NAME/NAME.pdf (needs Chromium)")
     pictures = build.add_mutually_exclusive_group()
     pictures.add_argument("--thumbnails", dest="thumbnails", action="store_true",
@@ -31,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     pictures.add_argument("--no-thumbnails", dest="thumbnails", action="store_false",
                           help="index cards without pictures")
     build.set_defaults(thumbnails=None)
-    build.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+    _project_options(build)
 
     pdf = commands.add_parser("pdf", help="print a deck to NAME.pdf with reveal.js's print view (needs Chromium)")
     pdf.add_argument("deck", nargs="?", metavar="DECK",
@@ -43,9 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--notes", action="store_true", help="add each slide's speaker notes on a page of their own")
     pdf.add_argument("--fragments", action=argparse.BooleanOptionalAction, default=None,
                      help="one page per fragment step (default: yes, unless the deck sets pdfSeparateFragments)")
-    pdf.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
-    pdf.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
-    pdf.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+    _project_options(pdf)
 
     serve = commands.add_parser("serve", help="preview the decks live: every save shows at once")
     serve.add_argument("project", nargs="?", type=Path, default=Path("."), metavar="PROJECT_DIR",
@@ -54,8 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
-    serve.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
-    serve.add_argument("-v", "--verbose", action="store_true", help="log every rebuild and show tracebacks")
+    _project_options(serve, strict=False)
 
     init = commands.add_parser("init", help="create a starter project: deckgen.yml, a deck, a GitHub Pages workflow")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
@@ -71,9 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("-m", "--message", metavar="M", help="commit message (default: names the source commit)")
     deploy.add_argument("--no-build", dest="build", action="store_false", help="deploy OUT as it is, unbuilt")
     deploy.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
-    deploy.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
-    deploy.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
-    deploy.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+    _project_options(deploy)
     return parser
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen import schema
-from deckgen.errors import ConfigError, DeckgenError, ErrorGroup, Location
+from deckgen.errors import ConfigError, DeckgenError, Location, raise_errors
 from deckgen.yamlfile import YamlDoc, parse_yaml
 
 log = logging.getLogger(__name__)
@@ -115,10 +115,7 @@ class Problems:
             log.warning("%s: warning: %s", location, message)
 
     def raise_if_any(self) -> None:
-        if len(self.errors) == 1:
-            raise self.errors[0]
-        if self.errors:
-            raise ErrorGroup(self.errors)
+        raise_errors(self.errors)
 
 
 def load_site_config(project: Path, config_file: Path | None = None, *, strict: bool = False) -> SiteConfig:

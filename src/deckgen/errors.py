@@ -61,6 +61,19 @@ class AssetError(DeckgenError):
     """A third-party package (reveal.js, KaTeX, fonts) cannot be fetched or verified."""
 
 
+def sort_errors(errors: list[DeckgenError]) -> list[DeckgenError]:
+    """Sort errors by file and line, the order they are reported in."""
+    return sorted(errors, key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
+
+
+def raise_errors(errors: list[DeckgenError]) -> None:
+    """Raise the errors found, sorted: one as itself, several as an ErrorGroup; nothing when there are none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ErrorGroup(sort_errors(errors))
+
+
 class ErrorGroup(DeckgenError):
     """Several errors found together; each is reported."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from deckgen.config import SiteConfig, load_site_config
 from deckgen.deck import Deck
-from deckgen.errors import DeckgenError, ErrorGroup
+from deckgen.errors import DeckgenError, ErrorGroup, sort_errors
 from deckgen.parse import SplitDeck, render_decks, split_deck
 from deckgen.site_plan import Content, DeckOutput, SitePlanner, deck_pages
 from deckgen.sources import discover_decks
@@ -112,9 +112,7 @@ class LiveSite:
 
     def current_errors(self) -> list[DeckgenError]:
         """Every standing error, sorted by file and line."""
-        errors = [e for group in self.errors.values() for e in group]
-        errors.sort(key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
-        return errors
+        return sort_errors([e for group in self.errors.values() for e in group])
 
     # -- internals ----------------------------------------------------------------------------------------
 

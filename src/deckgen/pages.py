@@ -56,7 +56,7 @@ def section_html(slide: Slide) -> str:
     return f"<section{format_attributes(slide.attrs)}>\n{slide.html}{notes}\n</section>"
 
 
-def slides_html(deck: Deck, sections: list[list[str]]) -> str:
+def slides_html(sections: list[list[str]]) -> str:
     """Nest the sections: a stack of several slides becomes a vertical <section>."""
     parts = []
     for stack in sections:

@@ -114,9 +114,10 @@ def export_pdf(
     options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen
 ) -> list[tuple[Path, int]]:
     """Print one deck (or every deck) of a project to PDF; return (file, page count) of each PDF written."""
-    from deckgen.build import parse_decks, raise_errors
+    from deckgen.build import parse_decks
     from deckgen.chromium import browser_problem
     from deckgen.config import load_site_config
+    from deckgen.errors import raise_errors
     from deckgen.site_plan import SitePlanner, deck_pages
 
     project = project.resolve()
@@ -149,7 +150,7 @@ def export_pdf(
 
 def _choose(project: Path, decks: list[Deck], errors: list[DeckgenError], wanted: str | None) -> list[Deck]:
     """The decks to print: the one named (by name or source path), else all of them."""
-    from deckgen.build import raise_errors
+    from deckgen.errors import raise_errors
 
     if wanted is None:
         raise_errors(list(errors))

@@ -46,7 +46,7 @@ class SitePlanner:
         refs = SiteFiles(self.project, deck_pages=deck_pages)
         page = self._deck_page(deck, refs)
         sections = [[self._section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
-        body = slides_html(deck, sections)
+        body = slides_html(sections)
         shell = render_deck(self.env, deck, page, _SLIDES_MARK, live_script=self.live_script)
         version = hashlib.sha1((shell + body).encode()).hexdigest()[:16]
         html = shell.replace(_SLIDES_MARK, body, 1).replace(_VERSION_MARK, version)
