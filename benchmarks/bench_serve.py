@@ -554,7 +554,7 @@ def summarize(session: Session) -> dict[str, Any]:
 
 def bench_inprocess(work: Path, size: int, rounds: int) -> dict[str, Any]:
     """LiveSite.update() after a one-slide edit of the deck, in this process (2 warm-up edits first)."""
-    from deckgen.livesite import LiveSite
+    from deckgen.live.livesite import LiveSite
 
     number, _h, _v = middle_slide(size)
     deck_path, _ = write_projects(work / "inprocess", size)

@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF timings")
     options = parser.parse_args()
 
-    from deckgen.npm import cache_root
+    from deckgen.assets.npm import cache_root
 
     work = Path(tempfile.mkdtemp(prefix="deckgen-bench-thumbs-"))
     try:

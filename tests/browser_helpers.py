@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from deckgen.chromium import CHROMIUM_ARGS, browser_problem
-from deckgen.chromium import chromium_executable as find_chromium
+from deckgen.browser.chromium import CHROMIUM_ARGS, browser_problem
+from deckgen.browser.chromium import chromium_executable as find_chromium
 
 __all__ = ["CHROMIUM_ARGS", "LoopbackServer", "WatchedPage", "chromium_executable", "open_page", "private_cache"]
 
@@ -42,7 +42,7 @@ def chromium_executable() -> str:
 
 def private_cache(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point DECKGEN_CACHE_DIR at an empty folder under root that shares only the downloaded npm packages."""
-    from deckgen.npm import cache_root
+    from deckgen.assets.npm import cache_root
 
     real = cache_root()
     cache = root / "cache"

@@ -1,4 +1,4 @@
-"""Helpers for tests/test_corpus.py: lay out the real decks of ../shared/corpus as deckgen projects.
+"""Helpers for tests/site/test_corpus.py: lay out the real decks of ../shared/corpus as deckgen projects.
 
 The corpus holds Markdown decks written by other people for reveal-md and MkSlides (see its README.md and each
 folder's SOURCE.txt). Its images are not included, so a project gets a small placeholder file at every local

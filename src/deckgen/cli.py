@@ -91,30 +91,31 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            from deckgen.build import build
+            from deckgen.commands.build import build
 
             result = build(args.project, args.output, config_file=args.config, strict=args.strict,
                            thumbnails=args.thumbnails, pdf=args.pdf)
             count = len(result.decks)
             print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
         elif args.command == "pdf":
-            from deckgen.pdf import PdfOptions, export_pdf
+            from deckgen.browser.printing import PdfOptions
+            from deckgen.commands.pdf import export_pdf
 
             options = PdfOptions(notes=args.notes, fragments=args.fragments)
             for path, pages in export_pdf(args.project, args.deck, args.output, config_file=args.config,
                                           strict=args.strict, options=options):
                 print(f"wrote {path} ({pages} page{'s' if pages != 1 else ''})")
         elif args.command == "serve":
-            from deckgen.serve import serve
+            from deckgen.commands.serve import serve
 
             return serve(args.project, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
                          config_file=args.config)
         elif args.command == "init":
-            from deckgen.scaffold import init_project
+            from deckgen.commands.init import init_project
 
             print(init_project(args.dir, force=args.force).summary())
         elif args.command == "deploy":
-            from deckgen.deploy import deploy
+            from deckgen.commands.deploy import deploy
 
             print(deploy(args.project, args.output, remote=args.remote, branch=args.branch, message=args.message,
                          build_site=args.build, config_file=args.config, strict=args.strict).summary())

@@ -1,0 +1,150 @@
+"""Keep what Chromium made (thumbnails, PDFs) in the user's cache, keyed by a hash of the deck's page and files."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from deckgen import __version__
+from deckgen.assets.npm import cache_root
+
+log = logging.getLogger(__name__)
+
+CACHE_DAYS = 60  # cached files unused for this long are removed when new ones are made
+_KEY_VERSION = "1"
+_HTML_REFS = re.compile(
+    r"""\b(?:src|href|poster|data-src|data-background-image|data-background-video|data-background-iframe|"""
+    r"""data-background)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)["']?\s*\)""",
+    re.IGNORECASE,
+)
+_CSS_REFS = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""", re.IGNORECASE)
+
+Content = bytes | str | Path
+
+
+class DeckKeys:
+    """Hash each deck's page with every site file it uses (through CSS too): an equal key, an equal result."""
+
+    def __init__(self, files: Mapping[str, Content]) -> None:
+        self.files = files
+        self._digests: dict[str, str] = {}
+        self._uses: dict[str, set[str]] = {}
+
+    def key(self, name: str, *extra: str) -> str:
+        """The cache key of a deck's page (extra: what else the result depends on, e.g. PDF options)."""
+        page = f"{name}/index.html"
+        used = self._closure(page)
+        digest = hashlib.sha256(f"deckgen {__version__} key {_KEY_VERSION} {' '.join(extra)}\n".encode())
+        for path in sorted(used):
+            digest.update(f"{path}\0{self._digest(path)}\n".encode())
+        return digest.hexdigest()
+
+    def _closure(self, start: str) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for used in self._refs(todo.pop()):
+                if used not in seen:
+                    seen.add(used)
+                    todo.append(used)
+        return seen
+
+    def _refs(self, path: str) -> set[str]:
+        cached = self._uses.get(path)
+        if cached is not None:
+            return cached
+        refs: set[str] = set()
+        if path.endswith((".html", ".css")):
+            content = self.files[path]
+            text = content if isinstance(content, str) else (
+                content.read_bytes() if isinstance(content, Path) else content).decode("utf-8", "replace")
+            pattern = _HTML_REFS if path.endswith(".html") else _CSS_REFS
+            folder = posixpath.dirname(path)
+            for match in pattern.finditer(text):
+                target = _site_path(folder, match.group(1) or match.group(2))
+                if target and target in self.files and not target.endswith(".html"):  # a link, not a resource
+                    refs.add(target)
+        self._uses[path] = refs
+        return refs
+
+    def _digest(self, path: str) -> str:
+        digest = self._digests.get(path)
+        if digest is None:
+            content = self.files[path]
+            if isinstance(content, Path):
+                with content.open("rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+            else:
+                digest = hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
+            self._digests[path] = digest
+        return digest
+
+
+def _site_path(folder: str, url: str) -> str | None:
+    """The site path a relative URL of a file in folder points at; None for absolute and remote URLs."""
+    url = url.strip().split("#", 1)[0].split("?", 1)[0]
+    if not url or url.startswith(("/", "data:", "blob:")) or ":" in url.split("/", 1)[0]:
+        return None
+    path = posixpath.normpath(posixpath.join(folder, url))
+    return None if path.startswith("../") or path == ".." else path
+
+
+class MadeCache:
+    """Files made in the browser, by key, in a folder of the user's cache; an unwritable cache is a warning."""
+
+    def __init__(self, kind: str, suffix: str) -> None:
+        self.folder = cache_root() / kind
+        self.suffix = suffix
+        self._warned = False
+
+    def get(self, key: str) -> bytes | None:
+        """The cached file of key, or None."""
+        path = self.folder / f"{key}{self.suffix}"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        _touch(path)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a file for the next build."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".new-", suffix=self.suffix, dir=self.folder)
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            os.replace(temp, self.folder / f"{key}{self.suffix}")
+        except OSError as exc:
+            if not self._warned:
+                log.warning("warning: cannot keep files in %s (%s); set DECKGEN_CACHE_DIR to a writable "
+                            "folder", self.folder, exc.strerror or exc)
+                self._warned = True
+
+    def prune(self, *, days: int = CACHE_DAYS) -> None:
+        """Remove files no build has used for days."""
+        limit = time.time() - days * 86400
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.name.endswith(self.suffix) and entry.stat().st_mtime < limit:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+def _touch(path: Path) -> None:
+    try:
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)
+    except OSError:
+        pass

@@ -1,0 +1,61 @@
+"""`deckgen build`: load config, find decks, parse them, plan the site, write it aside and swap it in."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen.config.options import load_site_config
+from deckgen.dialect.deck import Deck
+from deckgen.errors import raise_errors
+from deckgen.site.decks import parse_decks
+from deckgen.site.output import check_output_dir, write_site
+from deckgen.site.plan import Content, SitePlanner, plan_site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out: Path
+    decks: list[Deck]
+    files: dict[str, Content] = field(default_factory=dict)
+    pictures_shot: int = 0  # thumbnails taken by Chromium (not found in the cache)
+
+
+def build(
+    project: Path,
+    out: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    strict: bool = False,
+    thumbnails: bool | None = False,
+    pdf: bool = False,
+) -> BuildResult:
+    """Build the whole site of a project into out (default: PROJECT/build).
+
+    thumbnails: pictures of first slides on the index (True: required, None: when Chromium is there);
+    pdf: each deck's PDF as NAME/NAME.pdf. Both are made from the planned site before anything is written.
+    """
+    project = project.resolve()
+    out = (out or project / "build").resolve()
+    check_output_dir(out, project)
+    site = load_site_config(project, config_file, strict=strict)
+    decks, errors = parse_decks(project, site)
+    planner = SitePlanner(project, site)
+    files = plan_site(project, site, decks, errors, planner=planner)
+    raise_errors(errors)  # every problem of every deck, reported together; nothing written
+    shot = 0
+    if thumbnails is not False or pdf:  # pictures and PDFs, made in Chromium from the planned site
+        from deckgen.browser.session import browser_pass
+
+        made = browser_pass(files, [deck.name for deck in decks], thumbnails=thumbnails, pdf=pdf)
+        files.update(made.files)
+        files["index.html"] = planner.index_page(decks, pictures=made.pictures, pdfs=made.pdfs)
+        shot = made.shot
+    write_site(files, out)
+    log.info("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
+    return BuildResult(out, decks, files, pictures_shot=shot)

@@ -1,0 +1,103 @@
+"""`deckgen serve`: build into a temporary folder, serve it on loopback, rebuild and push on every save."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import webbrowser
+from pathlib import Path
+
+from deckgen.errors import DeckgenError
+
+log = logging.getLogger(__name__)
+
+
+def bind(host: str, port: int, *, tries: int = 20) -> tuple[list[socket.socket], int]:
+    """Bind the first free port from port on; say so when the asked one is busy."""
+    from tornado.netutil import bind_sockets
+
+    for candidate in range(port, port + tries):
+        try:
+            sockets = bind_sockets(candidate, address=host)
+            return sockets, sockets[0].getsockname()[1]
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise DeckgenError(f"cannot listen on {host}:{candidate}: {exc.strerror}") from None
+            print(f"port {candidate} is busy; trying {candidate + 1}", file=sys.stderr)
+    raise DeckgenError(f"ports {port} to {port + tries - 1} on {host} are all busy; choose one with --port")
+
+
+def serve(
+    project: Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, poll: bool = False,
+    config_file: Path | None = None, ready: object = None,
+) -> int:
+    """Run the preview until interrupted (Ctrl-C or SIGTERM); the temporary site is always removed."""
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import IOLoop
+
+    from deckgen.live.devserver import make_app, push
+    from deckgen.live.livesite import LiveSite
+    from deckgen.live.watch import ProjectWatcher
+
+    project = project.resolve()
+    if not (project / "slides").is_dir():
+        raise DeckgenError(f"no slides/ folder in {project}: put one deck per slides/NAME.md")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the decks",
+              file=sys.stderr)
+    sockets, port = bind(host, port)
+    out = Path(tempfile.mkdtemp(prefix="deckgen-serve-"))
+    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        site = LiveSite(project, out, config_file=config_file)
+        started = time.perf_counter()
+        first = site.build_all()
+        log.info("first build in %.0f ms", (time.perf_counter() - started) * 1000)
+        for error in first.errors:
+            print(str(error), file=sys.stderr)
+        loop = IOLoop.current()
+        server = HTTPServer(make_app(out))
+        server.add_sockets(sockets)
+
+        def rebuild(changed: set[Path]) -> None:
+            began = time.perf_counter()
+            update = site.update(changed)
+            took = (time.perf_counter() - began) * 1000
+            names = ", ".join(sorted(p.name for p in changed))
+            log.info("rebuilt in %.1f ms after %s", took, names)
+            for error in update.errors:
+                print(str(error), file=sys.stderr)
+            loop.add_callback(push, update)
+
+        watcher = ProjectWatcher(project, rebuild, ignore=[out], extra=site.watched_files, poll=poll)
+        watcher.start()
+        shown = "localhost" if host in ("127.0.0.1", "::1") else host
+        url = f"http://{shown}:{port}/"
+        print(f"serving {project.name} on {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
+        if callable(ready):
+            ready(url)
+        try:
+            loop.start()
+        finally:
+            watcher.stop()
+            server.stop()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        for sock in sockets:
+            sock.close()
+        shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

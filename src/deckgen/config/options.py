@@ -1,0 +1,211 @@
+"""Load deckgen.yml and validate it and every deck's front matter against one schema."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deckgen.config import schema
+from deckgen.config.yamlfile import YamlDoc, parse_yaml
+from deckgen.errors import ConfigError, DeckgenError, Location, raise_errors
+
+log = logging.getLogger(__name__)
+
+# Top-level options of Reveal.initialize() in reveal.js 6.0.2 (its dist/config.d.ts); a deck may give them
+# at the top of its front matter, as reveal-md allows.
+REVEAL_OPTIONS = frozenset(["autoAnimate", "autoAnimateDuration", "autoAnimateEasing", "autoAnimateMatcher", "autoAnimateStyles", "autoAnimateUnmatched", "autoPlayMedia", "autoSlide", "autoSlideMethod", "autoSlideStoppable", "backgroundTransition", "center", "controls", "controlsBackArrows", "controlsLayout", "controlsTutorial", "defaultTiming", "disableLayout", "display", "embedded", "focusBodyOnPageVisibilityChange", "fragmentInURL", "fragments", "hash", "hashOneBasedIndex", "height", "help", "hideCursorTime", "hideInactiveCursor", "history", "jumpToSlide", "keyboard", "keyboardCondition", "loop", "margin", "maxScale", "minScale", "mobileViewDistance", "mouseWheel", "navigationMode", "overview", "parallaxBackgroundHorizontal", "parallaxBackgroundImage", "parallaxBackgroundPosition", "parallaxBackgroundRepeat", "parallaxBackgroundSize", "parallaxBackgroundVertical", "pause", "pdfMaxPagesPerSlide", "pdfPageHeightOffset", "pdfSeparateFragments", "postMessage", "postMessageEvents", "preloadIframes", "preventIframeAutoFocus", "previewLinks", "progress", "respondToHashChanges", "rtl", "scrollActivationWidth", "scrollLayout", "scrollProgress", "scrollSnap", "showHiddenSlides", "showNotes", "showSlideNumber", "shuffle", "slideNumber", "sortFragmentsOnSync", "touch", "transition", "transitionSpeed", "view", "viewDistance", "width"])
+
+
+def _themes() -> tuple[str, ...]:
+    from deckgen.assets.vendor import REVEAL_THEMES
+
+    return REVEAL_THEMES
+
+
+def _highlight_themes() -> tuple[str, ...]:
+    from deckgen.assets.vendor import HIGHLIGHT_THEMES
+
+    return HIGHLIGHT_THEMES
+
+
+def _theme(value: Any) -> str:
+    return schema.one_of(_themes(), or_css=True)(value)
+
+
+def _highlight_theme(value: Any) -> str:
+    return schema.one_of(_highlight_themes(), or_css=True)(value)
+
+
+DECK_OPTIONS: tuple[schema.Option, ...] = (
+    schema.Option("title", schema.string, "", "Title of the deck (page title, index card, title slide)."),
+    schema.Option("subtitle", schema.string, "", "Subtitle shown on the title slide."),
+    schema.Option("author", schema.string, "", "Author shown on the index card and the title slide."),
+    schema.Option("date", schema.string, "", "Date shown on the index card and the title slide."),
+    schema.Option("description", schema.string, "", "One-line summary for the index and the page metadata."),
+    schema.Option("lang", schema.string, "en", "Language of the deck (the page's lang attribute)."),
+    schema.Option("theme", _theme, "black", "A reveal.js theme name, or a .css file of the project."),
+    schema.Option("highlightTheme", _highlight_theme, "monokai", "Code colour theme (highlight.js style)."),
+    schema.Option("css", schema.string_list, [], "Extra stylesheets of the project for this deck."),
+    schema.Option("scripts", schema.string_list, [], "Extra scripts of the project, loaded after reveal.js."),
+    schema.Option("revealOptions", schema.mapping, {}, "Options passed to Reveal.initialize()."),
+    schema.Option("separator", schema.regex, None, "Regex of a horizontal slide separator line."),
+    schema.Option("verticalSeparator", schema.regex, None, "Regex of a vertical slide separator line."),
+    schema.Option("notesSeparator", schema.regex, None, "Regex that starts the speaker notes of a slide."),
+    schema.Option("titleSlide", schema.boolean, False, "Generate a title slide from title, subtitle, author."),
+    schema.Option("incremental", schema.boolean, False, "Show every list item as a fragment."),
+    schema.Option("background", schema.string, "", "Default slide background: a colour or an image path."),
+)
+DECK_KEYS = {o.name: o for o in DECK_OPTIONS}
+# Keys of other tools that mean the same thing.
+DECK_ALIASES = {"revealjs": "revealOptions", "highlight_theme": "highlightTheme"}
+
+SITE_OPTIONS: tuple[schema.Option, ...] = (
+    schema.Option("title", schema.string, "Slides", "Title of the site's index page."),
+    schema.Option("description", schema.string, "", "Text under the title of the index page."),
+    schema.Option("defaults", schema.mapping, {}, "Front matter defaults applied to every deck."),
+    schema.Option("exclude", schema.string_list, [], "Glob patterns (relative to slides/) of files that are not decks."),
+)
+SITE_KEYS = {o.name: o for o in SITE_OPTIONS}
+
+
+@dataclass
+class DeckOptions:
+    """A deck's validated options: deckgen.yml defaults overlaid with its front matter."""
+
+    values: dict[str, Any]
+    reveal: dict[str, Any] = field(default_factory=dict)
+    # Where each key was set, for later errors (e.g. a css file that is missing).
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class SiteConfig:
+    """deckgen.yml, validated."""
+
+    path: Path | None
+    title: str
+    description: str
+    exclude: list[str]
+    defaults: YamlDoc
+    strict: bool = False
+
+
+@dataclass
+class Problems:
+    """Errors and warnings collected while validating, reported together."""
+
+    strict: bool = False
+    errors: list[DeckgenError] = field(default_factory=list)
+
+    def error(self, message: str, location: Location) -> None:
+        self.errors.append(ConfigError(message, location))
+
+    def warn(self, message: str, location: Location) -> None:
+        if self.strict:
+            self.error(message + " (an error under --strict)", location)
+        else:
+            log.warning("%s: warning: %s", location, message)
+
+    def raise_if_any(self) -> None:
+        raise_errors(self.errors)
+
+
+def load_site_config(project: Path, config_file: Path | None = None, *, strict: bool = False) -> SiteConfig:
+    """Read and validate deckgen.yml (optional unless named explicitly)."""
+    path = config_file if config_file is not None else project / "deckgen.yml"
+    if not path.is_file():
+        if config_file is not None:
+            raise ConfigError(f"config file {path} does not exist")
+        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict)
+    doc = parse_yaml(_read_text(path), path, first_line=1)
+    problems = Problems(strict)
+    values: dict[str, Any] = {}
+    for key, value in doc.data.items():
+        where = doc.location(key)
+        option = SITE_KEYS.get(key)
+        if option is None:
+            if key in DECK_KEYS or key in REVEAL_OPTIONS:
+                problems.warn(f"unknown key {key!r}; deck options go under 'defaults:'", where)
+            else:
+                problems.warn(f"unknown key {key!r}{schema.did_you_mean(key, list(SITE_KEYS))}", where)
+            continue
+        try:
+            values[key] = option.validate(value)
+        except schema.Invalid as exc:
+            problems.error(f"key {key!r}: {exc}", where)
+    defaults = doc.sub(values.get("defaults", {}), "defaults")
+    # Validate the defaults now so their errors point at deckgen.yml.
+    _collect_deck_values(defaults, problems)
+    problems.raise_if_any()
+    return SiteConfig(
+        path=path,
+        title=values.get("title", "Slides"),
+        description=values.get("description", ""),
+        exclude=values.get("exclude", []),
+        defaults=defaults,
+        strict=strict,
+    )
+
+
+def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
+    """Validate a deck's front matter and overlay it on the site's defaults."""
+    problems = Problems(site.strict)
+    merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
+    for doc in (site.defaults, front_matter):
+        values, reveal, locations = _collect_deck_values(doc, problems)
+        # reveal.js options merge key by key: the deck's (revealOptions or top level) win over deckgen.yml's.
+        merged.reveal.update({**values.pop("revealOptions", {}), **reveal})
+        merged.values.update(values)
+        merged.locations.update(locations)
+    problems.raise_if_any()
+    merged.values["revealOptions"] = merged.reveal
+    return merged
+
+
+def _collect_deck_values(
+    doc: YamlDoc, problems: Problems
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Location]]:
+    values: dict[str, Any] = {}
+    reveal: dict[str, Any] = {}
+    locations: dict[str, Location] = {}
+    for key, value in doc.data.items():
+        where = doc.location(key)
+        name = DECK_ALIASES.get(key, key)
+        option = DECK_KEYS.get(name)
+        if option is not None:
+            try:
+                values[name] = option.validate(value)
+                locations[name] = where
+            except schema.Invalid as exc:
+                problems.error(f"key {key!r}: {exc}", where)
+        elif key in REVEAL_OPTIONS:
+            reveal[key] = value
+        else:
+            known = list(DECK_KEYS) + sorted(REVEAL_OPTIONS)
+            problems.warn(f"unknown key {key!r}{schema.did_you_mean(key, known)}", where)
+    if "revealOptions" in values:
+        # A mapping value is a plugin's configuration (menu, chalkboard, ...): reveal.js passes it through.
+        options = values["revealOptions"]
+        unknown = [k for k, v in options.items() if k not in REVEAL_OPTIONS and not isinstance(v, dict)]
+        for key in unknown:
+            hint = schema.did_you_mean(key, sorted(REVEAL_OPTIONS))
+            problems.warn(f"revealOptions: {key!r} is not a reveal.js option{hint}", locations["revealOptions"])
+    return values, reveal, locations
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+
+
+def _read_text(path: Path) -> str:
+    from deckgen.config.textfile import read_source
+
+    return read_source(path)

@@ -1,0 +1,86 @@
+"""Turn deck files into Decks: read and validate, split into slides, render every slide, assemble."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.config.options import DeckOptions, SiteConfig, deck_options
+from deckgen.dialect.deck import Deck, Slide
+from deckgen.dialect.render import RenderedSlide, SlideKey, render_many
+from deckgen.dialect.source import DeckSource, load_deck_source
+from deckgen.dialect.split import Separators, SlideText, split_slides
+
+
+@dataclass(frozen=True)
+class SplitDeck:
+    """A deck read, validated and cut into slides, not yet rendered."""
+
+    source: DeckSource
+    options: DeckOptions
+    texts: list[list[SlideText]]
+
+    def slide_keys(self) -> list[SlideKey]:
+        """What each slide's rendering depends on, in reading order."""
+        return [(t.markdown, t.notes, self.options.incremental) for stack in self.texts for t in stack]
+
+
+def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
+    """Read a deck, validate its options and split it into slides."""
+    source = load_deck_source(name, path)
+    options = deck_options(source.front_matter, site)
+    separators = Separators.from_options(options.separator, options.verticalSeparator, options.notesSeparator)
+    return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path))
+
+
+def render_decks(split: list[SplitDeck]) -> list[Deck]:
+    """Render the slides of every deck (in parallel when there are many) and assemble the decks."""
+    rendered = render_many([key for deck in split for key in deck.slide_keys()])
+    decks = []
+    position = 0
+    for deck in split:
+        count = sum(len(stack) for stack in deck.texts)
+        decks.append(assemble_deck(deck, rendered[position : position + count]))
+        position += count
+    return decks
+
+
+def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
+    """Build the Deck from its split texts and their rendered HTML (in reading order)."""
+    options, source = split.options, split.source
+    results = iter(rendered)
+    stacks: list[list[Slide]] = []
+    for stack in split.texts:
+        slides = []
+        for text in stack:
+            out = next(results)
+            # The attributes are shared with the render cache: whoever changes them makes a copy.
+            slides.append(Slide(out.attrs, out.html, out.notes_html, text.line, text.markdown, out.has_math,
+                                out.languages))
+        stacks.append(slides)
+    if options.titleSlide:
+        title = options.title or source.name
+        stacks.insert(0, [_title_slide(title, options.subtitle, options.author, options.date)])
+    if options.background:
+        _apply_background(stacks, options.background)
+    return Deck(source.name, source.path, options, stacks, source.body.split("\n"), source.body_line)
+
+
+def _title_slide(title: str, subtitle: str, author: str, date: str) -> Slide:
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    if subtitle:
+        parts.append(f'<p class="subtitle">{html.escape(subtitle)}</p>')
+    byline = " · ".join(html.escape(v) for v in (author, date) if v)
+    if byline:
+        parts.append(f'<p class="byline"><small>{byline}</small></p>')
+    return Slide({"class": "title-slide"}, "\n".join(parts), "", 1, "")
+
+
+def _apply_background(stacks: list[list[Slide]], background: str) -> None:
+    is_colour = background.startswith(("#", "rgb", "hsl")) or ("/" not in background and "." not in background)
+    key = "data-background-color" if is_colour else "data-background-image"
+    for stack in stacks:
+        for slide in stack:
+            if not any(name.startswith("data-background") for name in slide.attrs):
+                slide.attrs = {**slide.attrs, key: background}

@@ -1,0 +1,131 @@
+"""Render one slide's Markdown to HTML at build time: Python-Markdown plus reveal.js's dialect."""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from dataclasses import dataclass
+
+import markdown
+import pymdownx.emoji
+
+from deckgen.dialect.attributes import add_class_to_tags, apply_comments
+from deckgen.dialect.blocks import CommonMarkBlocksExtension
+from deckgen.dialect.fences import FenceExtension
+
+# Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
+_MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
+_LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
+# reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
+_STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
+
+
+@dataclass(frozen=True)
+class RenderedSlide:
+    """The HTML of a slide, the attributes of its <section>, and what it needs from the page."""
+
+    attrs: dict[str, str]
+    html: str
+    notes_html: str
+    has_math: bool
+    languages: frozenset[str]
+
+
+def _new_markdown() -> markdown.Markdown:
+    # Extension instances, not names: naming them makes Python-Markdown scan every installed entry point.
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+    from markdown.extensions.tables import TableExtension
+    from pymdownx.arithmatex import ArithmatexExtension
+    from pymdownx.emoji import EmojiExtension
+    from pymdownx.magiclink import MagiclinkExtension
+    from pymdownx.tilde import DeleteSubExtension
+
+    return markdown.Markdown(
+        extensions=[
+            FenceExtension(),
+            CommonMarkBlocksExtension(),
+            AttrListExtension(),
+            MarkdownInHtmlExtension(),
+            TableExtension(),
+            ArithmatexExtension(generic=True),
+            DeleteSubExtension(subscript=False),
+            # GitHub's shortcodes (:tada:) as the emoji characters themselves: nothing to download.
+            EmojiExtension(emoji_index=pymdownx.emoji.gemoji, emoji_generator=pymdownx.emoji.to_alt),
+            MagiclinkExtension(),
+        ],
+        output_format="html",
+    )
+
+
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def to_html(text: str) -> str:
+    """Convert Markdown to HTML with the deck dialect's extensions."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = _new_markdown()
+    try:
+        return _MARKDOWN.reset().convert(text)
+    except Exception:
+        _MARKDOWN = None  # never reuse an instance left in a broken state
+        raise
+
+
+SlideKey = tuple[str, "str | None", bool]  # (markdown, notes, incremental)
+_CACHE: dict[SlideKey, RenderedSlide] = {}
+_CACHE_LIMIT = 50_000
+# Below this many slides to render, one process is faster than starting workers.
+PARALLEL_THRESHOLD = 400
+
+
+def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
+    """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
+    attrs: dict[str, str] = {}
+    body = apply_comments(to_html(markdown_text), attrs) if markdown_text.strip() else ""
+    if "stretch" in body:
+        body = _STRETCHED_IN_P.sub(r"\1", body)
+    if incremental or "incremental" in attrs.get("class", "").split():
+        body = add_class_to_tags(body, "li", "fragment")
+    # reveal.js trims the notes: indented notes are a list, not a code block.
+    notes_html = to_html(textwrap.dedent(notes).strip()) if notes and notes.strip() else ""
+    if notes_html:
+        notes_html = apply_comments(notes_html, {})
+    has_math = any(_MATH_TEXT.search(text) for text in (body, notes_html))
+    languages = frozenset(_LANG_CLASS.findall(body))
+    return RenderedSlide(attrs, body, notes_html, has_math, languages)
+
+
+def render_many(keys: list[SlideKey]) -> list[RenderedSlide]:
+    """Render many slides, from the cache when their source is unchanged, on every core when many are new."""
+    missing = list(dict.fromkeys(key for key in keys if key not in _CACHE))
+    if missing:
+        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            _CACHE.clear()
+        workers = min(os.cpu_count() or 1, 8)
+        if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
+            results = _render_in_workers(missing, workers)
+        else:
+            results = [render_slide(*key) for key in missing]
+        _CACHE.update(zip(missing, results, strict=True))
+    return [_CACHE[key] for key in keys]
+
+
+def _render_chunk(keys: list[SlideKey]) -> list[RenderedSlide]:
+    return [render_slide(*key) for key in keys]
+
+
+def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide]:
+    import multiprocessing
+
+    to_html("")  # build the Markdown instance once, before the workers are forked from this process
+    size = -(-len(keys) // workers)
+    chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(len(chunks) - 1) as pool:
+        pending = pool.map_async(_render_chunk, chunks[1:])
+        first = _render_chunk(chunks[0])  # this process takes a share too
+        rest = pending.get()
+    return first + [slide for chunk in rest for slide in chunk]

@@ -1,0 +1,26 @@
+"""Where deckgen's own templates/ and static/ are: inside the wheel, or at the repository root."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def defaults_dir() -> Path:
+    """The folder holding the default templates/ and static/."""
+    packaged = Path(__file__).parents[1] / "_defaults"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3]  # running from a source checkout
+
+
+def layered_files(project: Path, folder: str) -> dict[str, Path]:
+    """Map relative path -> file for folder ('static'), the project's files overriding deckgen's."""
+    files: dict[str, Path] = {}
+    for root in (defaults_dir() / folder, project / folder):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(root).as_posix()] = path
+    return files

@@ -1,0 +1,120 @@
+"""Render the HTML pages of the site from Jinja2 templates: one page per deck and the index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from deckgen import __version__
+from deckgen.dialect.attributes import format_attributes
+from deckgen.dialect.deck import Deck, Slide
+from deckgen.errors import ConfigError, Location
+from deckgen.site.defaults import defaults_dir
+
+
+@dataclass(frozen=True)
+class DeckPage:
+    """What the deck template needs besides the slides."""
+
+    styles: list[str]
+    theme_index: int
+    scripts: list[str]
+    plugins: list[str]
+    reveal_options: dict[str, Any]
+
+
+def template_environment(project: Path) -> jinja2.Environment:
+    """Templates of the project's templates/ first, then deckgen's defaults."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(project / "templates"),
+        jinja2.FileSystemLoader(defaults_dir() / "templates"),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.globals["version"] = __version__
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render a template; template errors name the template file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"template error: {exc.message}", Location(exc.filename or name, exc.lineno)) from None
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template {name}: {exc}", Location(name)) from None
+
+
+def section_html(slide: Slide) -> str:
+    """One slide's <section>, notes included."""
+    notes = f'\n<aside class="notes">\n{slide.notes_html}\n</aside>' if slide.notes_html else ""
+    return f"<section{format_attributes(slide.attrs)}>\n{slide.html}{notes}\n</section>"
+
+
+def slides_html(sections: list[list[str]]) -> str:
+    """Nest the sections: a stack of several slides becomes a vertical <section>."""
+    parts = []
+    for stack in sections:
+        parts.append(stack[0] if len(stack) == 1 else "<section>\n" + "\n".join(stack) + "\n</section>")
+    return "\n".join(parts)
+
+
+def reveal_options_json(options: dict[str, Any]) -> str:
+    """Reveal.initialize() options as JSON that is safe inside a <script>."""
+    text = json.dumps(options, ensure_ascii=False, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_deck(
+    env: jinja2.Environment, deck: Deck, page: DeckPage, body: str, *, live_script: str | None = None
+) -> str:
+    """The HTML of a deck's page; live_script (the preview's client) is added by deckgen serve."""
+    meta = {
+        "title": deck.title,
+        "lang": deck.options.lang,
+        "description": deck.options.description,
+        "author": deck.options.author,
+        "date": deck.options.date,
+        "name": deck.name,
+    }
+    return render_template(
+        env, "deck.html", deck=meta, styles=page.styles, theme_index=page.theme_index, scripts=page.scripts,
+        plugins=page.plugins, reveal_options_json=reveal_options_json(page.reveal_options), slides_html=body,
+        live_script="../" + live_script if live_script else None,
+    )
+
+
+def render_index(
+    env: jinja2.Environment,
+    site: dict[str, str],
+    decks: list[Deck],
+    *,
+    live_script: str | None = None,
+    pictures: dict[str, str] | None = None,
+    pdfs: dict[str, str] | None = None,
+) -> str:
+    """The HTML of the site's index page: a card per deck, with its picture and PDF when there are."""
+    pictures, pdfs = pictures or {}, pdfs or {}
+    cards = [
+        {
+            "name": deck.name,
+            "url": deck.name + "/",
+            "speaker_url": deck.name + "/?speaker",
+            "title": deck.title,
+            "description": deck.options.description,
+            "author": deck.options.author,
+            "date": deck.options.date,
+            "slide_count": deck.slide_count,
+            "horizontal_count": len(deck.stacks),
+            "picture": pictures.get(deck.name),
+            "pdf": pdfs.get(deck.name),
+            "hue": int(hashlib.sha1(deck.name.encode()).hexdigest()[:4], 16) % 360,  # colour of a text card
+        }
+        for deck in decks
+    ]
+    return render_template(env, "index.html", site=site, decks=cards, live_script=live_script)

@@ -1,0 +1,157 @@
+"""Plan the site's files from parsed decks: deck pages, the index, referenced files, vendor and static files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen.assets.vendor import VendorSet
+from deckgen.config.options import SiteConfig
+from deckgen.dialect.deck import Deck, Slide
+from deckgen.errors import DeckgenError, Location
+from deckgen.site.defaults import layered_files
+from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
+from deckgen.site.references import LineFinder, SiteFiles
+
+Content = bytes | str | Path
+_VERSION_MARK = "__deckgen_page_version__"  # written by templates/deck.html in live mode
+_SLIDES_MARK = "<!--deckgen:slides-->"
+
+
+@dataclass
+class DeckOutput:
+    """A deck's page and the project files it needs; sections kept for the live preview's slide diff."""
+
+    page: str
+    sections: list[list[str]]
+    shell: str  # the page with the slides left out: when it changes, the browser reloads the page
+    files: dict[str, Path]
+    errors: list[DeckgenError] = field(default_factory=list)
+
+
+class SitePlanner:
+    """Turn decks into site files; remembers each slide's final HTML so an edit re-renders only what changed."""
+
+    def __init__(self, project: Path, site: SiteConfig, *, live_script: str | None = None) -> None:
+        self.project = project
+        self.site = site
+        self.live_script = live_script
+        self.env = template_environment(project)
+        self.vendor = VendorSet(project_dir=project)
+        self._sections: dict[tuple, tuple[str, dict[str, Path]]] = {}
+
+    def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
+        """Render one deck's page; errors (missing files) are returned, not raised."""
+        refs = SiteFiles(self.project, deck_pages=deck_pages)
+        page = self._deck_page(deck, refs)
+        sections = [[self._section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
+        body = slides_html(sections)
+        shell = render_deck(self.env, deck, page, _SLIDES_MARK, live_script=self.live_script)
+        version = hashlib.sha1((shell + body).encode()).hexdigest()[:16]
+        html = shell.replace(_SLIDES_MARK, body, 1).replace(_VERSION_MARK, version)
+        return DeckOutput(html, sections, shell, dict(refs.files), list(refs.errors))
+
+    def index_page(
+        self, decks: list[Deck], *, pictures: dict[str, str] | None = None, pdfs: dict[str, str] | None = None
+    ) -> str:
+        """The site's index page; pictures and pdfs map deck names to the URLs of their thumbnail and PDF."""
+        site = {"title": self.site.title, "description": self.site.description}
+        return render_index(self.env, site, decks, live_script=self.live_script, pictures=pictures, pdfs=pdfs)
+
+    def static_files(self) -> dict[str, Content]:
+        """static/ of deckgen and of the project, the project's files winning."""
+        return {f"static/{rel}": path for rel, path in layered_files(self.project, "static").items()}
+
+    def vendor_files(self) -> dict[str, Content]:
+        """The third-party files requested by the decks planned so far."""
+        return dict(self.vendor.files())
+
+    def _section(self, deck: Deck, slide: Slide, refs: SiteFiles) -> str:
+        key = (deck.name, slide.html, slide.notes_html, tuple(slide.attrs.items()))
+        cached = self._sections.get(key)
+        if cached is not None:
+            refs.files.update(cached[1])
+            return cached[0]
+        deck_files, errors_before = refs.files, len(refs.errors)
+        refs.files = {}  # collect the files this slide uses, to restore them with the cached HTML
+        try:
+            locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
+            html = refs.rewrite_html(section_html(slide), deck.path.parent, locate)
+            used = refs.files
+        finally:
+            refs.files = deck_files
+        deck_files.update(used)
+        if len(refs.errors) == errors_before:
+            self._sections[key] = (html, used)
+        return html
+
+    def _deck_page(self, deck: Deck, refs: SiteFiles) -> DeckPage:
+        options, vendor, up = deck.options, self.vendor, "../"
+        core = vendor.reveal()
+        styles = [up + url for url in core if url.endswith(".css")]
+        scripts = [up + url for url in core if url.endswith(".js")]
+        theme_index = len(styles) + 1
+        if options.theme.endswith(".css"):
+            styles.append(self._project_asset(options.theme, deck, refs, "theme", kind="css"))
+        else:
+            styles.append(up + vendor.theme(options.theme))
+        if options.highlightTheme.endswith(".css"):
+            styles.append(self._project_asset(options.highlightTheme, deck, refs, "highlightTheme", kind="css"))
+        else:
+            styles.append(up + vendor.highlight_theme(options.highlightTheme))
+        plugins = ["DeckgenHighlight", "RevealNotes", "RevealZoom", "RevealSearch"]
+        scripts += [up + vendor.plugin(name) for name in ("notes", "zoom", "search")]
+        scripts += [up + url for url in vendor.highlight(deck.languages)]
+        scripts.append(up + "static/deckgen/highlight.js")
+        if deck.has_math:
+            css, js = vendor.katex()
+            styles += [up + url for url in css]
+            scripts += [up + url for url in js]
+            scripts.append(up + "static/deckgen/math.js")
+            plugins.append("DeckgenMath")
+        styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
+        scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
+        reveal = {"hash": True, **options.reveal}
+        return DeckPage(styles, theme_index, scripts, plugins, reveal)
+
+    def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
+        """A stylesheet or script named in front matter: relative to the deck, else to the project."""
+        if "://" in value or value.startswith("//"):
+            return value  # a remote URL is the author's choice
+        where = deck.options.locations.get(key, Location(deck.path))
+        base = deck.path.parent
+        if not (base / value).exists() and (self.project / value).exists():
+            base = self.project
+        if kind == "css":
+            site = refs.add_stylesheet(value, base, where)
+        else:
+            site = refs.resolve(value, base, where, what="script")
+        return "../" + site if site else value
+
+
+def deck_pages(decks: list[Deck]) -> dict[Path, str]:
+    """Deck source file -> the site folder of its page, for links between decks."""
+    return {deck.path.resolve(): deck.name for deck in decks}
+
+
+def plan_site(
+    project: Path,
+    site: SiteConfig,
+    decks: list[Deck],
+    errors: list[DeckgenError],
+    *,
+    planner: SitePlanner | None = None,
+) -> dict[str, Content]:
+    """Everything the site holds, site path -> content or source file; reference errors go to errors."""
+    planner = planner or SitePlanner(project, site)
+    pages = deck_pages(decks)
+    files: dict[str, Content] = {}
+    for deck in decks:
+        output = planner.deck_output(deck, pages)
+        errors.extend(output.errors)
+        files.update(output.files)
+        files[f"{deck.name}/index.html"] = output.page
+    files["index.html"] = planner.index_page(decks)
+    files[".nojekyll"] = b""
+    return {**planner.static_files(), **planner.vendor_files(), **files}

@@ -1,0 +1,179 @@
+"""Find the local files a deck refers to, check them, plan their copy into build/ and rewrite the links."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from deckgen.dialect.attributes import TAG
+from deckgen.errors import DeckgenError, FileReferenceError, Location
+
+_URL_ATTRS = frozenset(
+    ["src", "href", "poster", "data", "data-src", "data-background", "data-background-image", "data-background-video", "data-background-iframe", "data-preview-image", "data-preview-video", "data-preview-link"]
+)
+_ATTR_VALUE = re.compile(r"""(?P<pre>\s)(?P<name>[a-zA-Z-]+)(?P<eq>\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_CSS_URL = re.compile(r"""url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"]*?))\s*\)""")
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+_QUICK = re.compile(r"(?:src|href|poster|data|data-[a-z-]+)\s*=|url\(")
+
+
+@dataclass
+class SiteFiles:
+    """The project files the site copies: site path -> source file, collected across every deck."""
+
+    project: Path
+    deck_pages: dict[Path, str] = field(default_factory=dict)  # deck source -> site folder of its page
+    files: dict[str, Path] = field(default_factory=dict)
+    errors: list[DeckgenError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.root = self.project.resolve()
+        self.static = (self.project / "static").resolve()
+        self._resolved: dict[tuple[str, Path], tuple[str | None, Path | None]] = {}
+
+    def site_path(self, source: Path) -> str:
+        """Where a project file lives in the site (static/ keeps its place, the rest goes under files/)."""
+        if source.is_relative_to(self.static):
+            return "static/" + source.relative_to(self.static).as_posix()
+        site = "files/" + source.relative_to(self.root).as_posix()
+        self.files[site] = source
+        return site
+
+    def resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
+        """Check one reference from a file in folder base; return its site path, or None to leave it."""
+        key = (value, base)
+        if key in self._resolved:
+            site, source = self._resolved[key]
+            if source is not None:
+                self.files[site] = source  # register again: the caller may be collecting per slide
+            return site
+        errors = len(self.errors)
+        site = self._resolve(value, base, where, what=what)
+        if len(self.errors) == errors:  # an error is reported at every place it occurs
+            self._resolved[key] = (site, self.files.get(site) if site else None)
+        return site
+
+    def _resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
+        path_part = re.split(r"[?#]", value, maxsplit=1)[0]
+        if not path_part or _SCHEME.match(value) or value.startswith("#"):
+            return None
+        relative = unquote(path_part)
+        candidate = (self.root / relative.lstrip("/")) if relative.startswith("/") else (base / relative)
+        resolved = Path(os.path.abspath(candidate))
+        if not resolved.is_relative_to(self.root) or not resolved.resolve().is_relative_to(self.root):
+            self.errors.append(FileReferenceError(
+                f"{what} {value!r} points outside the project ({self.project}); deckgen never reads it: "
+                "copy the file into the project", where))
+            return None
+        resolved = resolved.resolve()
+        if resolved in self.deck_pages:
+            return self.deck_pages[resolved] + "/"
+        if resolved.is_dir():
+            return None
+        if not resolved.is_file():
+            self.errors.append(FileReferenceError(f"{what} {value!r} not found (looked for {resolved})", where))
+            return None
+        return self.site_path(resolved)
+
+    def rewrite_html(self, html: str, base: Path, locate: LineFinder, page_depth: int = 1) -> str:
+        """Rewrite every local reference in a deck's HTML so it resolves from the deck page."""
+        if not _QUICK.search(html):
+            return html
+        prefix = "../" * page_depth
+
+        def fix_tag(tag: re.Match[str]) -> str:
+            if tag["name"] is None or tag["close"] or not tag["attrs"]:
+                return tag.group(0)
+            attrs = tag["attrs"]
+            new_attrs = _ATTR_VALUE.sub(lambda m: fix_attr(m, tag["name"].lower()), attrs)
+            return tag.group(0) if new_attrs == attrs else f"<{tag['name']}{new_attrs}>"
+
+        def fix_attr(match: re.Match[str], tag_name: str) -> str:
+            name = match["name"].lower()
+            value = match["dq"] if match["dq"] is not None else match["sq"]
+            quote_char = '"' if match["dq"] is not None else "'"
+            if name == "style":
+                new = self.rewrite_css(value, base, locate, prefix)
+            elif name in _URL_ATTRS and not (name == "data-background" and not _looks_like_file(value)):
+                if name == "data" and tag_name != "object":
+                    return match.group(0)
+                new = self._rewrite_url(value, base, locate(value), prefix, what=_describe(tag_name, name))
+            elif name == "srcset":
+                new = ", ".join(
+                    " ".join([self._rewrite_url(p.split()[0], base, locate(p.split()[0]), prefix, what="image")]
+                             + p.split()[1:]) for p in value.split(",") if p.strip())
+            else:
+                return match.group(0)
+            return f"{match['pre']}{match['name']}{match['eq']}{quote_char}{new}{quote_char}"
+
+        return TAG.sub(fix_tag, html)
+
+    def rewrite_css(self, css: str, base: Path, locate: LineFinder, prefix: str) -> str:
+        """Rewrite url() references of CSS written in (or for) a file in folder base."""
+
+        def fix(match: re.Match[str]) -> str:
+            value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
+            if value.startswith("data:"):
+                return match.group(0)
+            return f'url("{self._rewrite_url(value, base, locate(value), prefix, what="CSS url()")}")'
+
+        return _CSS_URL.sub(fix, css)
+
+    def _rewrite_url(self, value: str, base: Path, where: Location, prefix: str, *, what: str) -> str:
+        site = self.resolve(value, base, where, what=what)
+        if site is None:
+            return value
+        suffix = value[len(re.split(r"[?#]", value, maxsplit=1)[0]):]
+        return prefix + quote(site) + suffix
+
+    def add_stylesheet(self, value: str, base: Path, where: Location) -> str | None:
+        """Plan the copy of a project stylesheet and of the files its url() name; return its site path."""
+        site = self.resolve(value, base, where, what="stylesheet")
+        if site is None:
+            return None
+        source = (self.root / site[len("files/"):]) if site.startswith("files/") else self.static / site[7:]
+        text = source.read_text(encoding="utf-8", errors="replace")
+        css_where = Location(source)
+        for match in _CSS_IMPORT.finditer(text):
+            value = match["dq"] or match["sq"] or ""
+            if value.endswith(".css"):
+                self.add_stylesheet(value, source.parent, css_where)
+        for match in _CSS_URL.finditer(text):
+            value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
+            if not value.startswith("data:"):
+                line = text.count("\n", 0, match.start()) + 1
+                self.resolve(value, source.parent, Location(source, line), what="CSS url()")
+        return site
+
+
+class LineFinder:
+    """Find the source line where a reference is written, to name it in errors."""
+
+    def __init__(self, path: Path, lines: list[str], first_line: int, start: int) -> None:
+        self.path, self.lines, self.first_line, self.start = path, lines, first_line, start
+
+    def __call__(self, value: str) -> Location:
+        offset = max(self.start - self.first_line, 0)
+        for index in range(offset, len(self.lines)):
+            if value in self.lines[index]:
+                return Location(self.path, self.first_line + index)
+        for index in range(len(self.lines)):
+            if value in self.lines[index]:
+                return Location(self.path, self.first_line + index)
+        return Location(self.path, self.start)
+
+
+def _looks_like_file(value: str) -> bool:
+    # data-background takes a colour or an image: "#fff", "red", "rgb(...)" are colours.
+    return not value.startswith("#") and "(" not in value and ("/" in value or "." in value)
+
+
+def _describe(tag: str, attr: str) -> str:
+    if attr.startswith("data-background"):
+        return "background"
+    return {"img": "image", "video": "video", "audio": "audio", "source": "media source", "iframe": "iframe",
+            "a": "link", "object": "object"}.get(tag, f"<{tag} {attr}>")

@@ -1,0 +1,285 @@
+"""Publishing: deckgen init's starter project, the GitHub Pages workflows, and deckgen deploy to a branch."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from projects import REPO, make_project
+
+from deckgen.cli import main
+
+SCAFFOLD_FILES = [".github/workflows/pages.yml", ".gitignore", "deckgen.yml", "slides/welcome.md", "static/custom.css"]
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+# -- deckgen init ------------------------------------------------------------------------------------------
+
+
+def test_init_creates_a_project_that_builds_as_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "new" / "talks"  # created, parents included
+    assert main(["init", str(project)]) == 0
+    assert _files(project) == SCAFFOLD_FILES
+    assert "slides/welcome.md" in capsys.readouterr().out
+    assert (project / ".gitignore").read_text() == "build/\n"
+    config = yaml.safe_load((project / "deckgen.yml").read_text())
+    assert config == {"title": "talks", "description": "Slides built with deckgen.",
+                      "defaults": {"css": "static/custom.css"}}
+
+    assert main(["build", str(project), "--strict"]) == 0
+    out = project / "build"
+    assert {".nojekyll", "index.html", "welcome/index.html", "static/custom.css"} <= set(_files(out))
+    page = (out / "welcome" / "index.html").read_text()
+    assert page.count("<section") == 8  # 7 slides, one of them below another
+    assert 'data-line-numbers="1-2|4"' in page  # code with steps
+    assert 'class="fragment"' in page
+    assert page.count('<aside class="notes">') == 2
+    assert "katex" in page and r"e^{i\pi} + 1 = 0" in page
+    assert "../static/custom.css" in page
+
+
+def test_init_refuses_to_overwrite_and_lists_every_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(tmp_path, {"deckgen.yml": "title: Mine\n", "slides/welcome.md": "# Mine\n",
+                            ".gitignore": "*.pyc\n"})
+    assert main(["init", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path} already holds deckgen.yml, slides/welcome.md: deckgen init overwrites no file unless "
+        "--force is given; nothing was written\n"
+    )
+    assert _files(tmp_path) == [".gitignore", "deckgen.yml", "slides/welcome.md"]
+    assert (tmp_path / "deckgen.yml").read_text() == "title: Mine\n"
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n"
+
+    assert main(["init", str(tmp_path), "--force"]) == 0
+    assert "deckgen.yml (overwritten)" in capsys.readouterr().out
+    assert _files(tmp_path) == SCAFFOLD_FILES
+    assert "title: Mine" not in (tmp_path / "deckgen.yml").read_text()
+    # The project's own ignore rules stay; build/ is added once.
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\nbuild/\n"
+    assert main(["init", str(tmp_path), "--force"]) == 0
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\nbuild/\n"
+
+
+def test_init_in_the_current_folder_and_into_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init"]) == 0
+    assert _files(tmp_path) == SCAFFOLD_FILES
+    (tmp_path / "file").write_text("x")
+    capsys.readouterr()
+    assert main(["init", "file"]) == 1
+    assert capsys.readouterr().err.startswith("error: file is a file, not a folder")
+
+
+# -- the GitHub Pages workflows ----------------------------------------------------------------------------
+
+
+def _workflow(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+@pytest.mark.parametrize(("workflow", "install"), [
+    (REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml", "pip install 'deckgen[pdf]'"),
+    (REPO / ".github/workflows/pages.yml", "pip install '.[pdf]'"),
+], ids=["scaffold", "repository"])
+def test_pages_workflow(workflow: Path, install: str) -> None:
+    data = _workflow(workflow)
+    assert set(data["on"]) == {"push", "workflow_dispatch"}
+    assert data["on"]["push"] == {"branches": ["main"]}
+    assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert set(data["jobs"]) == {"build", "deploy"}
+
+    steps = data["jobs"]["build"]["steps"]
+    kinds = [step.get("uses", "").split("@")[0] or step["run"] for step in steps]
+    install_at, build_at = kinds.index(install), kinds.index("deckgen build")
+    assert kinds[:2] == ["actions/checkout", "actions/setup-python"]
+    assert 2 <= install_at < kinds.index("actions/cache") < build_at
+    assert build_at < kinds.index("actions/configure-pages") < kinds.index("actions/upload-pages-artifact")
+    assert steps[build_at]["env"] == {"DECKGEN_CHROMIUM": "/usr/bin/google-chrome"}  # pictures on the index
+    by_action = {step["uses"].split("@")[0]: step for step in steps if "uses" in step}
+    assert by_action["actions/checkout"]["uses"] == "actions/checkout@v4"
+    assert by_action["actions/setup-python"] == {"name": "Set up Python", "uses": "actions/setup-python@v5",
+                                                 "with": {"python-version": "3.12"}}
+    cache = by_action["actions/cache"]
+    assert cache["uses"] == "actions/cache@v4" and cache["with"]["path"] == "~/.cache/deckgen"
+    version_step = next(step for step in steps if step.get("id") == "deckgen")
+    assert "deckgen --version" in version_step["run"] and "GITHUB_OUTPUT" in version_step["run"]
+    assert "${{ steps.deckgen.outputs.version }}" in cache["with"]["key"]
+    assert steps.index(version_step) < steps.index(cache)
+    assert by_action["actions/configure-pages"]["uses"] == "actions/configure-pages@v5"
+    upload = by_action["actions/upload-pages-artifact"]
+    assert upload["uses"] == "actions/upload-pages-artifact@v3" and upload["with"] == {"path": "build"}
+    assert "actions/setup-node" not in by_action
+
+    deploy = data["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert deploy["steps"] == [{"name": "Deploy to GitHub Pages", "id": "deployment",
+                                "uses": "actions/deploy-pages@v4"}]
+
+
+def test_init_writes_the_scaffold_workflow(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    written = (tmp_path / ".github/workflows/pages.yml").read_bytes()
+    assert written == (REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml").read_bytes()
+
+
+# -- deckgen deploy ----------------------------------------------------------------------------------------
+
+DECK = "---\ntitle: One\n---\n# One\n\n---\n\n## Two\n"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A working repository with a commit on main, its remote origin a local bare repository."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))  # none of the machine's settings
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Deck Tester")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "tester@example.org")
+    bare = tmp_path / "remote.git"
+    _git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    work = make_project(tmp_path / "work", {"slides/one.md": DECK, ".gitignore": "build/\n"})
+    _git(work, "init", "--quiet", "-b", "main")
+    _git(work, "add", ".")
+    _git(work, "commit", "--quiet", "-m", "Slides")
+    _git(work, "remote", "add", "origin", str(bare))
+    _git(work, "push", "--quiet", "origin", "main")
+    return work, bare
+
+
+def test_deploy_pushes_exactly_the_site_and_leaves_the_checkout_alone(
+    repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    work, bare = repo
+    source = _git(work, "rev-parse", "--short", "HEAD")
+    assert main(["deploy", str(work)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"deployed 1 deck from {work / 'build'} to origin/gh-pages (commit ")
+    tree = _git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert sorted(tree) == _files(work / "build")
+    assert ".nojekyll" in tree and "one/index.html" in tree and "index.html" in tree
+    assert _git(bare, "show", "gh-pages:one/index.html") == (work / "build/one/index.html").read_text().strip()
+    assert _git(bare, "log", "-1", "--format=%s", "gh-pages") == f"Deploy {source} with deckgen 0.1.0"
+    assert _git(work, "status", "--porcelain") == ""
+    assert _git(work, "symbolic-ref", "--short", "HEAD") == "main"
+    assert _git(work, "rev-parse", "--short", "HEAD") == source
+    first = _git(bare, "rev-parse", "gh-pages")
+
+    (work / "slides/one.md").write_text(DECK + "\n---\n\n## Three\n")
+    (work / "slides/two.md").write_text("# Two\n")
+    assert main(["deploy", str(work), "-m", "Second"]) == 0
+    assert _git(bare, "rev-parse", "gh-pages^") == first
+    assert _git(bare, "log", "-1", "--format=%s", "gh-pages") == "Second"
+    assert sorted(_git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(work / "build")
+    assert "two/index.html" in _files(work / "build")
+    assert _git(work, "symbolic-ref", "--short", "HEAD") == "main"
+    assert _git(bare, "rev-parse", "main") == _git(work, "rev-parse", "HEAD")
+
+
+def test_deploy_goes_on_top_of_what_another_clone_deployed(repo: tuple[Path, Path], tmp_path: Path) -> None:
+    work, bare = repo
+    assert main(["deploy", str(work)]) == 0
+    other = tmp_path / "other"
+    _git(tmp_path, "clone", "--quiet", "-b", "main", str(bare), str(other))
+    assert main(["deploy", str(other), "--message", "From the other clone"]) == 0
+    from_other = _git(bare, "rev-parse", "gh-pages")
+    # The first clone's remote-tracking branch is stale now; deploy fetches before it commits.
+    assert main(["deploy", str(work), "-m", "Again"]) == 0
+    assert _git(bare, "rev-parse", "gh-pages^") == from_other
+
+
+def test_deploy_a_failing_build_pushes_nothing(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    work, bare = repo
+    assert main(["deploy", str(work)]) == 0
+    deployed = _git(bare, "rev-parse", "gh-pages")
+    (work / "slides/one.md").write_text("---\ntitle: [unclosed\n---\n# One\n")
+    capsys.readouterr()
+    assert main(["deploy", str(work)]) == 1
+    err = capsys.readouterr().err
+    assert "slides/one.md:3:1: YAML syntax error" in err and "Traceback" not in err
+    assert _git(bare, "rev-parse", "gh-pages") == deployed
+    assert _git(work, "rev-parse", "gh-pages") == deployed
+
+
+def test_deploy_a_failing_first_build_creates_no_branch(repo: tuple[Path, Path]) -> None:
+    work, bare = repo
+    (work / "slides/one.md").write_text("---\ntheme: blakc\n---\n# One\n")
+    assert main(["deploy", str(work)]) == 1
+    assert _git(bare, "branch", "--list", "gh-pages") == ""
+    assert _git(work, "branch", "--list", "gh-pages") == ""
+
+
+def test_deploy_without_the_remote(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    work, bare = repo
+    assert main(["deploy", str(work), "--remote", "upstream"]) == 1
+    assert capsys.readouterr().err == (
+        "error: no git remote 'upstream': add one with git remote add upstream URL, or pass --remote\n"
+    )
+    _git(work, "remote", "remove", "origin")
+    assert main(["deploy", str(work)]) == 1
+    assert capsys.readouterr().err == (
+        "error: no git remote 'origin': add one with git remote add origin URL, or pass --remote\n"
+    )
+    assert not (work / "build").exists()  # checked before building
+
+
+def test_deploy_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    project = make_project(tmp_path / "p", {"slides/one.md": DECK})
+    assert main(["deploy", str(project)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: {project} is not inside a git repository: ")
+
+
+def test_deploy_no_build(repo: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work, bare = repo
+    assert main(["deploy", str(work), "--no-build"]) == 1
+    assert capsys.readouterr().err.startswith(f"error: nothing to deploy: {work / 'build'} holds no built site")
+    site = tmp_path / "site"
+    assert main(["build", str(work), "-o", str(site)]) == 0
+    assert main(["deploy", str(work), "--no-build", "-o", str(site)]) == 0
+    assert "deployed the site" in capsys.readouterr().out
+    assert sorted(_git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(site)
+    assert not (work / "build").exists()
+
+
+def test_deploy_refuses_to_write_the_current_branch(
+    repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    work, bare = repo
+    assert main(["deploy", str(work), "--branch", "main"]) == 1
+    assert capsys.readouterr().err == (
+        "error: the current branch is 'main', the branch deckgen deploy writes the site to: switch to the branch "
+        "of your sources first, or pass --branch\n"
+    )
+    assert _git(bare, "rev-parse", "main") == _git(work, "rev-parse", "HEAD")
+
+
+def test_deploy_reports_a_rejected_push(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    work, bare = repo
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are closed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    assert main(["deploy", str(work)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: git push origin gh-pages failed: ")
+    assert "pushes are closed" in err and "push it with git push origin gh-pages" in err
+    assert _git(bare, "branch", "--list", "gh-pages") == ""

@@ -1,0 +1,81 @@
+"""The golden deck: slides/tour.md exercises the whole dialect; its built structure is checked here."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from projects import REPO
+
+from deckgen.commands.build import build
+
+
+class _Sections(HTMLParser):
+    """Collect the slide tree: top-level sections with their attributes and vertical children."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[dict] = []
+        self.top: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "section":
+            return
+        node = {"attrs": dict(attrs), "children": [], "text": []}
+        (self.stack[-1]["children"] if self.stack else self.top).append(node)
+        self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack:
+            self.stack[-1]["text"].append(data)
+
+
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    out = tmp_path_factory.mktemp("site")
+    build(REPO, out)
+    return (out / "tour" / "index.html").read_text(encoding="utf-8"), out
+
+
+def test_tour_structure(tour: tuple[str, Path]) -> None:
+    html, _ = tour
+    parser = _Sections()
+    parser.feed(html)
+    top = parser.top
+    assert len(top) == 12  # title slide + 11 horizontal slides
+    assert [len(s["children"]) for s in top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    assert top[0]["attrs"]["class"] == "title-slide"
+    assert "A tour of deckgen" in "".join(top[0]["text"])
+    assert top[2]["attrs"] == {"data-background-color": "#14324a", "class": "incremental"}
+    assert top[6]["attrs"]["data-background-image"] == "../files/slides/img/background.png"
+    assert "data-auto-animate" in top[8]["attrs"] and "data-auto-animate" in top[9]["attrs"]
+    assert top[10]["attrs"] == {"data-visibility": "hidden"}
+    assert "Thank you" in "".join(top[11]["text"])
+
+
+def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
+    html, out = tour
+    assert "<!-- .slide" not in html and "<!-- .element" not in html
+    assert html.count('<aside class="notes">') == 3
+    assert '<li class="fragment" data-fragment-index="2">Appears second </li>' in html
+    assert '<p class="small-print" id="attr-list-paragraph">' in html
+    assert 'data-line-numbers="1|2-3|5"' in html and 'data-ln-start-from="10"' in html
+    assert "&lt;/script&gt; and &lt;/textarea&gt; stay text" in html
+    assert "---\nNote: not a note" in html
+    assert html.count('class="arithmatex"') == 4
+    assert '\n<img alt="How deckgen works" src="../files/slides/img/diagram.svg" class="r-stretch">\n' in html
+    assert '<a href="../quickstart/">link to the quickstart deck</a>' in html
+    assert '<div class="columns">' in html and "<strong>Left:</strong>" in html
+    assert 'href="../files/slides/tour.css"' in html
+    options = re.search(r"var options = (\{.*\});", html)[1]
+    assert '"slideNumber": "c/t"' in options and '"transition": "slide"' in options
+    for ref in re.findall(r'(?:src|href|data-background-image)="([^"#]+)"', html):
+        if not ref.startswith("http"):
+            target = (out / "tour" / ref).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), ref
