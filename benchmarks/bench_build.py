@@ -2,6 +2,9 @@
 
 Usage:
     python benchmarks/bench_build.py [--quick] [--out FILE.json] [--rounds N] [--keep] [--no-browser]
+    python benchmarks/bench_build.py --startup-only [--rounds N] [--out FILE.json]
+
+--startup-only runs step 4 alone (30 rounds unless --rounds), with neither node nor reveal-md.
 
 What it does (see DESIGN.md, "Performance"):
   1. installs reveal-md 6.1.4 with npm into a cache folder ($DECKGEN_BENCH_CACHE, default
@@ -724,6 +727,28 @@ def notes(data: dict[str, Any]) -> list[str]:
     return found
 
 
+def startup_only(rounds: int, out: Path | None) -> int:
+    """Step 4 alone: `deckgen --version` against `python -c pass`, alternating, after one warm-up."""
+    command = deckgen_command()
+    print(f"{' '.join(command)} --version vs python -c pass; {rounds} rounds after 1 warm-up", flush=True)
+    stats = bench_startup(Tools(command, "", Path()), rounds)
+    data = {name: stat.as_dict() for name, stat in stats.items()}
+    dg_v, py = pair(data, "deckgen --version"), pair(data, "python -c pass")
+    for name, stat in (("deckgen --version", dg_v), ("python -c pass", py)):
+        print(f"  {name:18s} median {fmt(stat['median'] * 1000, 1)} ms  min {fmt(stat['min'] * 1000, 1)} ms")
+    print(f"  ratio of medians {fmt(ratio(dg_v['median'], py['median']), 2)}"
+          f"  ratio of mins {fmt(ratio(dg_v['min'], py['min']), 2)}  (target: <= 2.5)")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"startup": data, "rounds": rounds, "load": os.getloadavg()}, indent=2) + "\n",
+                       "utf-8")
+        print(f"wrote {out}")
+    failed = failures({"startup": data})
+    for line in failed:
+        print(f"FAILED: {line}")
+    return 1 if failed else 0
+
+
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -734,7 +759,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the numbers as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder with sources and outputs")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only time deckgen --version against python -c pass (default 30 rounds)")
     args = parser.parse_args(argv)
+    if args.startup_only:
+        return startup_only(args.rounds or 30, args.out)
     rounds = args.rounds or (2 if args.quick else 5)
     startup_rounds = 5 if args.quick else 12
 

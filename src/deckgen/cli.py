@@ -1,17 +1,24 @@
-"""Command line: parse arguments, import the command's module only when it runs."""
+"""Command line: parse arguments, import the command's module only when it runs.
+
+`deckgen --version` answers before anything else is imported (argparse, logging, pathlib and their own imports
+cost about twice Python's bare start-up); tests/test_startup.py keeps it that way.
+"""
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
-from pathlib import Path
 
 from deckgen import __version__
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import argparse
 
 
 def _project_options(parser: argparse.ArgumentParser, *, strict: bool = True) -> None:
     """The options every command on a project shares: --config, --strict, --verbose."""
+    from pathlib import Path
+
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
     if strict:
         parser.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
@@ -19,6 +26,9 @@ def _project_options(parser: argparse.ArgumentParser, *, strict: bool = True) ->
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="deckgen", description="Build Markdown slide decks into an offline reveal.js site."
     )
@@ -80,11 +90,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run deckgen; return the exit status."""
+    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:
+        # The fast path: what argparse's version action prints, without importing argparse.
+        print(f"deckgen {__version__}")
+        return 0
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    import logging
+
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s",
                         stream=sys.stderr)
     from deckgen.errors import DeckgenError

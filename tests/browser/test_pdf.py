@@ -136,13 +136,13 @@ def test_without_chromium_the_error_names_the_fix(project: Path, tmp_path: Path)
         assert run.returncode == 1, run
         assert "Traceback" not in run.stderr
         assert f"DECKGEN_CHROMIUM={missing} is not a file" in run.stderr
-        assert "apt-get install chromium" in run.stderr and "pip install 'deckgen[pdf]'" in run.stderr
+        assert "apt-get install chromium" in run.stderr and "pip install 'deckgen-reveal[pdf]'" in run.stderr
     assert not (project / "build").exists() and not (tmp_path / "talk.pdf").exists()
     # Without Playwright: the same advice.
     run = _run(["pdf", "talk", str(project)], dict(os.environ), tmp_path, hide_playwright=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.strip() == (
-        "error: PDF export needs Playwright and Chromium: install them with pip install 'deckgen[pdf]' and "
+        "error: PDF export needs Playwright and Chromium: install them with pip install 'deckgen-reveal[pdf]' and "
         "apt-get install chromium (or set DECKGEN_CHROMIUM to a Chromium executable)"
     )
     # A plain build without a browser still works: its index has text cards.

@@ -9,8 +9,10 @@ import pytest
 import yaml
 from projects import REPO, make_project
 
+from deckgen import __version__
 from deckgen.cli import main
 
+SCAFFOLD_WORKFLOW = REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml"
 SCAFFOLD_FILES = [".github/workflows/pages.yml", ".gitignore", "deckgen.yml", "slides/welcome.md", "static/custom.css"]
 
 
@@ -88,11 +90,14 @@ def _workflow(path: Path) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("workflow", "install"), [
-    (REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml", "pip install 'deckgen[pdf]'"),
-    (REPO / ".github/workflows/pages.yml", "pip install '.[pdf]'"),
-], ids=["scaffold", "repository"])
-def test_pages_workflow(workflow: Path, install: str) -> None:
+@pytest.mark.parametrize("which", ["scaffold", "repository"])
+def test_pages_workflow(which: str, tmp_path: Path) -> None:
+    if which == "scaffold":  # as deckgen init writes it: the distribution deckgen-reveal, pinned to this version
+        assert main(["init", str(tmp_path)]) == 0
+        workflow = tmp_path / ".github/workflows/pages.yml"
+        install = f"pip install 'deckgen-reveal[pdf]=={__version__}'"
+    else:  # this repository's: deckgen from the checkout
+        workflow, install = REPO / ".github/workflows/pages.yml", "pip install '.[pdf]'"
     data = _workflow(workflow)
     assert set(data["on"]) == {"push", "workflow_dispatch"}
     assert data["on"]["push"] == {"branches": ["main"]}
@@ -129,10 +134,22 @@ def test_pages_workflow(workflow: Path, install: str) -> None:
                                 "uses": "actions/deploy-pages@v4"}]
 
 
-def test_init_writes_the_scaffold_workflow(tmp_path: Path) -> None:
-    assert main(["init", str(tmp_path)]) == 0
-    written = (tmp_path / ".github/workflows/pages.yml").read_bytes()
-    assert written == (REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml").read_bytes()
+def test_init_writes_the_scaffold_workflow_pinned_to_the_running_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = SCAFFOLD_WORKFLOW.read_text(encoding="utf-8")
+    assert "run: pip install 'deckgen-reveal[pdf]==__VERSION__'\n" in template
+    assert main(["init", str(tmp_path / "now")]) == 0
+    written = (tmp_path / "now/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert written == template.replace("__VERSION__", __version__)
+    assert f"run: pip install 'deckgen-reveal[pdf]=={__version__}'\n" in written
+    assert "To upgrade" in written  # the comment above the pin says how
+
+    # The version comes from the deckgen that runs, not from the template.
+    monkeypatch.setattr("deckgen.commands.init.__version__", "9.8.7")
+    assert main(["init", str(tmp_path / "later")]) == 0
+    written = (tmp_path / "later/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert "pip install 'deckgen-reveal[pdf]==9.8.7'" in written and "__VERSION__" not in written
 
 
 # -- deckgen deploy ----------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = (
-    "install them with pip install 'deckgen[pdf]' and apt-get install chromium "
+    "install them with pip install 'deckgen-reveal[pdf]' and apt-get install chromium "
     "(or set DECKGEN_CHROMIUM to a Chromium executable)"
 )
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
@@ -56,7 +56,7 @@ def chromium_executable(purpose: str = "this") -> str:
         raise BrowserError(
             f"{purpose} needs Chromium, and DECKGEN_CHROMIUM={explicit} is not a file: set DECKGEN_CHROMIUM to a "
             "Chromium executable, or unset it and install Chromium with apt-get install chromium "
-            "(and Playwright with pip install 'deckgen[pdf]')"
+            "(and Playwright with pip install 'deckgen-reveal[pdf]')"
         )
     for candidate in (DEFAULT_CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).is_file():

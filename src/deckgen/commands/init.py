@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from deckgen import __version__
 from deckgen.errors import DeckgenError
 
 log = logging.getLogger(__name__)
 
 # Project file -> its template in src/deckgen/commands/scaffold/ (stored without leading dots, so that no
-# packaging tool takes them for hidden files). deckgen.yml's __TITLE__ becomes the project folder's name.
+# packaging tool takes them for hidden files). deckgen.yml's __TITLE__ becomes the project folder's name; the
+# workflow's __VERSION__ the running deckgen's version, so that the site is built by the deckgen that wrote it.
 TEMPLATES = {
     "deckgen.yml": "deckgen.yml",
     "slides/welcome.md": "slides/welcome.md",
@@ -79,6 +81,8 @@ def _template(source: str, root: Path) -> bytes:
     if source == "deckgen.yml":
         title = root.resolve().name or "Slides"
         data = data.replace(b"__TITLE__", json.dumps(title, ensure_ascii=False).encode("utf-8"))
+    elif source == "github/workflows/pages.yml":
+        data = data.replace(b"__VERSION__", __version__.encode("ascii"))
     return data
 
 

@@ -1,0 +1,66 @@
+"""`deckgen --version` answers before anything heavy is imported: no argparse, logging, pathlib, re, no stage.
+
+Not a timing test: the modules a run imports (python -X importtime) are compared with a bare interpreter's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deckgen import __version__
+
+# What the console script `deckgen` does (see [project.scripts]), with the arguments it is given.
+CONSOLE_SCRIPT = "import sys; sys.argv = ['deckgen', *sys.argv[1:]]; from deckgen.cli import main; sys.exit(main())"
+# Modules that must never load for --version: the command line's and logging's heavy imports.
+HEAVY = {"argparse", "logging", "pathlib", "re", "enum", "gettext", "textwrap", "shutil", "locale", "typing",
+         "traceback", "threading", "fnmatch", "urllib.parse", "importlib.resources", "importlib.metadata"}
+
+
+def _imported(*args: str, cwd: Path) -> tuple[list[str], str]:
+    """The modules `python -X importtime ARGS` imports, in order, and what it prints."""
+    run = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=cwd,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    modules = [line.rpartition("|")[2].strip() for line in run.stderr.splitlines()
+               if line.startswith("import time:") and not line.rstrip().endswith("imported package")]
+    assert modules, run.stderr
+    return modules, run.stdout
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The modules a bare interpreter imports on this machine (site, .pth files, sitecustomize)."""
+    modules, _ = _imported("-c", "pass", cwd=tmp_path_factory.mktemp("bare"))
+    return set(modules)
+
+
+@pytest.mark.parametrize("code", [CONSOLE_SCRIPT, "from deckgen.cli import main; main(['--version'])"],
+                         ids=["console-script", "main-argv"])
+def test_version_imports_nothing_but_the_cli(code: str, bare: set[str], tmp_path: Path) -> None:
+    modules, out = _imported("-c", code, "--version", cwd=tmp_path)
+    assert out == f"deckgen {__version__}\n"
+    extra = [name for name in modules if name not in bare]
+    assert sorted(set(extra) & HEAVY) == []
+    assert [name for name in extra if name.startswith("deckgen")] == ["deckgen", "deckgen.cli"]
+    # Nothing else at all: one more import anywhere in deckgen/__init__.py or cli.py's top shows up here.
+    assert set(extra) <= {"deckgen", "deckgen.cli", "__future__"}, extra
+
+
+def test_python_m_deckgen_version_imports_no_stage(tmp_path: Path) -> None:
+    modules, out = _imported("-m", "deckgen", "--version", cwd=tmp_path)
+    assert out == f"deckgen {__version__}\n"
+    assert sorted(set(modules) & HEAVY) == []  # runpy's own imports aside, as for the console script
+    assert [name for name in modules if name.startswith("deckgen")] == ["deckgen", "deckgen.cli"]
+
+
+def test_anything_else_still_goes_through_argparse(tmp_path: Path) -> None:
+    # Only exactly `--version` takes the fast path; help and the commands are argparse's as before.
+    modules, out = _imported("-c", CONSOLE_SCRIPT, "build", "--help", cwd=tmp_path)
+    assert "argparse" in modules and "usage: deckgen build" in out
+    run = subprocess.run([sys.executable, "-c", CONSOLE_SCRIPT, "--version", "build"], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=60)
+    assert run.returncode == 0 and run.stdout == f"deckgen {__version__}\n"  # argparse's version action
