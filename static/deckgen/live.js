@@ -71,6 +71,7 @@
     target.replaceChildren.apply(target, Array.prototype.slice.call(fresh.childNodes));
     if (window.DeckgenHighlight && DeckgenHighlight.highlightIn) DeckgenHighlight.highlightIn(target);
     if (window.DeckgenMath && DeckgenMath.renderIn) DeckgenMath.renderIn(target);
+    if (window.DeckgenMermaid && DeckgenMermaid.drawIn) DeckgenMermaid.drawIn(target);
   }
 
   function applyEdits(update) {

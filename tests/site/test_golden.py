@@ -48,15 +48,18 @@ def test_tour_structure(tour: tuple[str, Path]) -> None:
     parser = _Sections()
     parser.feed(html)
     top = parser.top
-    assert len(top) == 12  # title slide + 11 horizontal slides
-    assert [len(s["children"]) for s in top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    assert len(top) == 14  # title slide + 13 horizontal slides
+    assert [len(s["children"]) for s in top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0]
     assert top[0]["attrs"]["class"] == "title-slide"
     assert "A tour of deckgen" in "".join(top[0]["text"])
     assert top[2]["attrs"] == {"data-background-color": "#14324a", "class": "incremental"}
     assert top[6]["attrs"]["data-background-image"] == "../files/slides/img/background.png"
     assert "data-auto-animate" in top[8]["attrs"] and "data-auto-animate" in top[9]["attrs"]
     assert top[10]["attrs"] == {"data-visibility": "hidden"}
-    assert "Thank you" in "".join(top[11]["text"])
+    assert "Markdown of today" in "".join(top[11]["children"][0]["text"])
+    assert "Definitions and alerts" in "".join(top[11]["children"][1]["text"])
+    assert "Diagrams" in "".join(top[12]["text"])
+    assert "Thank you" in "".join(top[13]["text"])
 
 
 def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
@@ -69,7 +72,7 @@ def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
     assert "&lt;/script&gt; and &lt;/textarea&gt; stay text" in html
     assert "---\nNote: not a note" in html
     assert html.count('class="arithmatex"') == 4
-    assert '\n<img alt="How deckgen works" src="../files/slides/img/diagram.svg" class="r-stretch">\n' in html
+    assert '\n<img src="../files/slides/img/diagram.svg" alt="How deckgen works" class="r-stretch">\n' in html
     assert '<a href="../quickstart/">link to the quickstart deck</a>' in html
     assert '<div class="columns">' in html and "<strong>Left:</strong>" in html
     assert 'href="../files/slides/tour.css"' in html
@@ -79,3 +82,21 @@ def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
         if not ref.startswith("http"):
             target = (out / "tour" / ref).resolve()
             assert target.is_file() or (target / "index.html").is_file(), ref
+
+
+def test_tour_markdown_of_today(tour: tuple[str, Path]) -> None:
+    html, out = tour
+    assert '<th style="text-align:left">Feature</th>' in html and '<td style="text-align:right">GitHub</td>' in html
+    assert html.count('class="task-list-item-checkbox"') == 2 and "checked" in html
+    assert '<dl>\n<dt>Term</dt>' in html
+    assert '<div class="markdown-alert markdown-alert-tip">' in html
+    assert '<h2 id="math">Math</h2>' in html and '<a href="#math">back to the math slide</a>' in html
+    footnote = re.search(r'<a href="#(fn-[\w-]+)" id="fnref-[\w-]+">\[1\]</a>', html)
+    assert footnote and f'<li id="{footnote[1]}" class="footnote-item">' in html
+    assert '<div class="footnotes">' in html and "footnotes-sep" not in html
+    assert '<pre class="mermaid">graph LR\n  A[Markdown] --&gt; B(deckgen) --&gt; C{reveal.js}</pre>' in html
+    assert '../vendor/mermaid/dist/mermaid.min.js' in html and "DeckgenMermaid" in html
+    assert (out / "vendor" / "mermaid" / "dist" / "mermaid.min.js").is_file()
+    assert 'href="../static/deckgen/deck.css"' in html
+    quickstart = (out / "quickstart" / "index.html").read_text(encoding="utf-8")
+    assert "mermaid" not in quickstart  # loaded only by decks that have a diagram

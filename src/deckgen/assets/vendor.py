@@ -39,6 +39,12 @@ HIGHLIGHT = Package(
     "11.12.0",
     "sha512-KvOKXODaiFmId9xaq3xc5xCL66wVLUuOngDbO9B/kewbFTqdGbn2nJxNhN3H5R1cgDTVj6R8vH0zgiNDEGjpDw==",
 )
+# Diagrams: mermaid's self-contained browser build, fetched only when a deck has a ```mermaid fence.
+MERMAID = Package(
+    "mermaid",
+    "12.3.0",
+    "sha512-4113TdXeLAsMruJ79OpFL5O8+LTFXhQqZ260rF3tgUmiNAtRm4Uume04I+65PRN6yZ69J4f8rVYWW8zRk65UYw==",
+)
 FONTS: dict[str, Package] = {
     "League Gothic": Package(
         "@fontsource/league-gothic",
@@ -88,7 +94,7 @@ reveal.js 6.0.2's black, white, black-contrast and white-contrast themes embed S
 subsets instead, so a deck's CSS stays small and a browser downloads only the subsets its slides use.
 """
 
-PACKAGES: tuple[Package, ...] = (REVEAL, KATEX, HIGHLIGHT, *FONTS.values())
+PACKAGES: tuple[Package, ...] = (REVEAL, KATEX, HIGHLIGHT, MERMAID, *FONTS.values())
 
 REVEAL_THEMES: tuple[str, ...] = (
     "beige", "black", "black-contrast", "blood", "dracula", "league", "moon", "night", "serif", "simple",
@@ -105,6 +111,7 @@ _ROOTS = {
     REVEAL.name: "vendor/reveal.js",
     KATEX.name: "vendor/katex",
     HIGHLIGHT.name: "vendor/highlight.js",
+    MERMAID.name: "vendor/mermaid",
 }
 _FONTS_ROOT = "vendor/fonts"
 
@@ -336,6 +343,10 @@ class VendorSet:
         css = self._want(vendor_url(KATEX, "dist/katex.min.css"), _Generated("katex"))
         # auto-render typesets delimiters left as text (reveal-md's \\( idiom, math in raw HTML).
         return [css], [self._copy(KATEX, "dist/katex.min.js"), self._copy(KATEX, "dist/contrib/auto-render.min.js")]
+
+    def mermaid(self) -> str:
+        """Request mermaid (diagrams drawn in the page before the deck is shown); return its script URL."""
+        return self._copy(MERMAID, "dist/mermaid.min.js")
 
     def _copy(self, pkg: Package, path: str) -> str:
         return self._want(vendor_url(pkg, path), _Copy(pkg, path))

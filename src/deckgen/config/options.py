@@ -78,6 +78,8 @@ class DeckOptions:
     reveal: dict[str, Any] = field(default_factory=dict)
     # Where each key was set, for later errors (e.g. a css file that is missing).
     locations: dict[str, Location] = field(default_factory=dict)
+    # Keys deckgen does not know (after a warning), handed to templates as deck.meta: e.g. a footer: line.
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -160,7 +162,8 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     problems = Problems(site.strict)
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
     for doc in (site.defaults, front_matter):
-        values, reveal, locations = _collect_deck_values(doc, problems)
+        values, reveal, locations, meta = _collect_deck_values(doc, problems)
+        merged.meta.update(meta)
         # reveal.js options merge key by key: the deck's (revealOptions or top level) win over deckgen.yml's.
         merged.reveal.update({**values.pop("revealOptions", {}), **reveal})
         merged.values.update(values)
@@ -172,7 +175,8 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
 
 def _collect_deck_values(
     doc: YamlDoc, problems: Problems
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Location]]:
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Location], dict[str, Any]]:
+    meta: dict[str, Any] = {}
     values: dict[str, Any] = {}
     reveal: dict[str, Any] = {}
     locations: dict[str, Location] = {}
@@ -191,6 +195,7 @@ def _collect_deck_values(
         else:
             known = list(DECK_KEYS) + sorted(REVEAL_OPTIONS)
             problems.warn(f"unknown key {key!r}{schema.did_you_mean(key, known)}", where)
+            meta[key] = value
     if "revealOptions" in values:
         # A mapping value is a plugin's configuration (menu, chalkboard, ...): reveal.js passes it through.
         options = values["revealOptions"]
@@ -198,7 +203,7 @@ def _collect_deck_values(
         for key in unknown:
             hint = schema.did_you_mean(key, sorted(REVEAL_OPTIONS))
             problems.warn(f"revealOptions: {key!r} is not a reveal.js option{hint}", locations["revealOptions"])
-    return values, reveal, locations
+    return values, reveal, locations, meta
 
 
 def _copy(value: Any) -> Any:

@@ -21,6 +21,7 @@ class Slide:
     source: str
     has_math: bool = False
     languages: frozenset[str] = frozenset()
+    has_diagram: bool = False
 
 
 @dataclass
@@ -50,6 +51,11 @@ class Deck:
     def has_math(self) -> bool:
         """Whether any slide or note holds math (KaTeX is copied only then)."""
         return any(slide.has_math for slide in self.slides)
+
+    @property
+    def has_diagram(self) -> bool:
+        """Whether any slide holds a mermaid diagram (mermaid is copied only then)."""
+        return any(slide.has_diagram for slide in self.slides)
 
     @property
     def languages(self) -> set[str]:

@@ -1,14 +1,18 @@
-"""Fenced code blocks, rendered before Markdown sees them: reveal's line-number steps, code escaped once."""
+"""Fenced code: reveal.js's line-number steps (`[1|2-3]`, `[10: 2]`), the language as class, code escaped once.
+
+A ```` ```mermaid ```` fence becomes a diagram that the page draws with mermaid before the deck is shown.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
+from typing import Any
 
-from markdown import Extension, Markdown
-from markdown.preprocessors import Preprocessor
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 # reveal.js's markdown plugin syntax: [1|2-3] steps, [10: 2] numbering from 10.
 _LINE_NUMBERS = re.compile(r"\[\s*(?:(?P<start>\d*)\s*:)?\s*(?P<lines>[\s\d,|*-]*)\]")
 _LANGUAGE = re.compile(r"^[\w#+.-]+")
@@ -24,44 +28,23 @@ def render_code(code: str, info: str) -> str:
             attrs += f' data-ln-start-from="{numbers["start"]}"'
         info = info[: numbers.start()] + info[numbers.end() :]
     language = _LANGUAGE.match(info.strip().lstrip("{").lstrip("."))
+    if language and language.group(0).lower() == "mermaid" and not numbers:
+        return f'<pre class="mermaid">{html.escape(code, quote=False)}</pre>'
     if language:
         name = html.escape(language.group(0))
         attrs = f' class="{name} language-{name}"' + attrs
     return f"<pre><code{attrs}>{html.escape(code, quote=False)}</code></pre>"
 
 
-class _FencePreprocessor(Preprocessor):
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        index = 0
-        while index < len(lines):
-            match = _OPEN.match(lines[index])
-            if not match or (match["fence"][0] == "`" and "`" in match["info"]):
-                out.append(lines[index])
-                index += 1
-                continue
-            indent, fence = match["indent"], match["fence"]
-            body: list[str] = []
-            end = index + 1
-            while end < len(lines):
-                stripped = lines[end].strip()
-                if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
-                    break
-                body.append(_dedent(lines[end], len(indent)))
-                end += 1
-            placeholder = self.md.htmlStash.store(render_code("\n".join(body), match["info"]))
-            out.extend(["", indent + placeholder, ""])
-            index = end + 1
-        return out
+def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    code = token.content[:-1] if token.content.endswith("\n") else token.content
+    rendered = render_code(code, token.info)
+    if token.attrs:  # from an attribute list after the fence
+        rendered = "<pre" + self.renderAttrs(token) + rendered[len("<pre") :]
+    return rendered + "\n"
 
 
-def _dedent(line: str, width: int) -> str:
-    prefix = len(line) - len(line.lstrip(" "))
-    return line[min(prefix, width) :]
-
-
-class FenceExtension(Extension):
-    """Replace Python-Markdown's fenced_code with reveal.js-compatible fences."""
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
-        md.preprocessors.register(_FencePreprocessor(md), "deckgen_fences", 29)
+def fence_plugin(md: MarkdownIt) -> None:
+    """Render fences the way reveal.js's markdown plugin does."""
+    md.add_render_rule("fence", _fence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from deckgen.dialect.deck import Deck, Slide
 from deckgen.dialect.render import RenderedSlide, SlideKey, render_many
 from deckgen.dialect.source import DeckSource, load_deck_source
 from deckgen.dialect.split import Separators, SlideText, split_slides
+from deckgen.errors import DeckError, Location
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,37 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
     return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path))
 
 
-def render_decks(split: list[SplitDeck]) -> list[Deck]:
-    """Render the slides of every deck (in parallel when there are many) and assemble the decks."""
+def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:
+    """Render the slides of every deck (in parallel when there are many) and assemble the decks.
+
+    A deck with a slide whose HTML would break the page is not assembled: its errors are returned instead.
+    """
     rendered = render_many([key for deck in split for key in deck.slide_keys()])
-    decks = []
+    decks: list[Deck] = []
+    errors: list[DeckError] = []
     position = 0
     for deck in split:
         count = sum(len(stack) for stack in deck.texts)
-        decks.append(assemble_deck(deck, rendered[position : position + count]))
+        slides = rendered[position : position + count]
         position += count
-    return decks
+        problems = _problems(deck, slides)
+        if problems:
+            errors += problems
+        else:
+            decks.append(assemble_deck(deck, slides))
+    return decks, errors
+
+
+def _problems(split: SplitDeck, rendered: list[RenderedSlide]) -> list[DeckError]:
+    texts = [text for stack in split.texts for text in stack]
+    for text, slide in zip(texts, rendered, strict=True):
+        for repair in slide.repaired:
+            log.warning("%s: warning: %s", Location(split.source.path, text.line), repair)
+    return [
+        DeckError(f"this slide's HTML would break the deck: {problem}; fix the HTML of the slide",
+                  Location(split.source.path, text.line))
+        for text, slide in zip(texts, rendered, strict=True) for problem in slide.problems
+    ]
 
 
 def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
@@ -57,7 +82,7 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
             out = next(results)
             # The attributes are shared with the render cache: whoever changes them makes a copy.
             slides.append(Slide(out.attrs, out.html, out.notes_html, text.line, text.markdown, out.has_math,
-                                out.languages))
+                                out.languages, out.has_diagram))
         stacks.append(slides)
     if options.titleSlide:
         title = options.title or source.name

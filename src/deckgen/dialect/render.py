@@ -1,4 +1,4 @@
-"""Render one slide's Markdown to HTML at build time: Python-Markdown plus reveal.js's dialect."""
+"""Render one slide's Markdown to HTML at build time: the Markdown engine, then reveal.js's attribute comments."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-import markdown
-import pymdownx.emoji
-
 from deckgen.dialect.attributes import add_class_to_tags, apply_comments
-from deckgen.dialect.blocks import CommonMarkBlocksExtension
-from deckgen.dialect.fences import FenceExtension
+from deckgen.dialect.balance import balance
+from deckgen.dialect.markdown import to_html
 
 # Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
@@ -23,55 +20,16 @@ _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stret
 
 @dataclass(frozen=True)
 class RenderedSlide:
-    """The HTML of a slide, the attributes of its <section>, and what it needs from the page."""
+    """The HTML of a slide, the attributes of its <section>, what it needs from the page, and what is wrong."""
 
     attrs: dict[str, str]
     html: str
     notes_html: str
     has_math: bool
     languages: frozenset[str]
-
-
-def _new_markdown() -> markdown.Markdown:
-    # Extension instances, not names: naming them makes Python-Markdown scan every installed entry point.
-    from markdown.extensions.attr_list import AttrListExtension
-    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
-    from markdown.extensions.tables import TableExtension
-    from pymdownx.arithmatex import ArithmatexExtension
-    from pymdownx.emoji import EmojiExtension
-    from pymdownx.magiclink import MagiclinkExtension
-    from pymdownx.tilde import DeleteSubExtension
-
-    return markdown.Markdown(
-        extensions=[
-            FenceExtension(),
-            CommonMarkBlocksExtension(),
-            AttrListExtension(),
-            MarkdownInHtmlExtension(),
-            TableExtension(),
-            ArithmatexExtension(generic=True),
-            DeleteSubExtension(subscript=False),
-            # GitHub's shortcodes (:tada:) as the emoji characters themselves: nothing to download.
-            EmojiExtension(emoji_index=pymdownx.emoji.gemoji, emoji_generator=pymdownx.emoji.to_alt),
-            MagiclinkExtension(),
-        ],
-        output_format="html",
-    )
-
-
-_MARKDOWN: markdown.Markdown | None = None
-
-
-def to_html(text: str) -> str:
-    """Convert Markdown to HTML with the deck dialect's extensions."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = _new_markdown()
-    try:
-        return _MARKDOWN.reset().convert(text)
-    except Exception:
-        _MARKDOWN = None  # never reuse an instance left in a broken state
-        raise
+    has_diagram: bool = False
+    problems: tuple[str, ...] = ()  # HTML that would break the page and cannot be repaired: errors
+    repaired: tuple[str, ...] = ()  # unclosed or stray tags closed or dropped as reveal.js does: warnings
 
 
 SlideKey = tuple[str, "str | None", bool]  # (markdown, notes, incremental)
@@ -84,18 +42,23 @@ PARALLEL_THRESHOLD = 400
 def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
     """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
     attrs: dict[str, str] = {}
-    body = apply_comments(to_html(markdown_text), attrs) if markdown_text.strip() else ""
+    body = apply_comments(to_html(markdown_text), attrs).strip("\n") if markdown_text.strip() else ""
     if "stretch" in body:
         body = _STRETCHED_IN_P.sub(r"\1", body)
     if incremental or "incremental" in attrs.get("class", "").split():
         body = add_class_to_tags(body, "li", "fragment")
     # reveal.js trims the notes: indented notes are a list, not a code block.
-    notes_html = to_html(textwrap.dedent(notes).strip()) if notes and notes.strip() else ""
+    notes_html = to_html(textwrap.dedent(notes).strip()).rstrip("\n") if notes and notes.strip() else ""
     if notes_html:
         notes_html = apply_comments(notes_html, {})
     has_math = any(_MATH_TEXT.search(text) for text in (body, notes_html))
     languages = frozenset(_LANG_CLASS.findall(body))
-    return RenderedSlide(attrs, body, notes_html, has_math, languages)
+    slide, notes = balance(body), balance(notes_html)
+    body, notes_html = slide.html, notes.html
+    problems = slide.errors + tuple(f"in the notes, {p}" for p in notes.errors)
+    repaired = slide.repaired + tuple(f"in the notes, {p}" for p in notes.repaired)
+    has_diagram = '<pre class="mermaid">' in body or '<pre class="mermaid">' in notes_html
+    return RenderedSlide(attrs, body, notes_html, has_math, languages, has_diagram, problems, repaired)
 
 
 def render_many(keys: list[SlideKey]) -> list[RenderedSlide]:

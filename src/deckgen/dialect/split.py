@@ -4,73 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
+from deckgen.dialect.separators import Separators, SlideText, fenced_code, split_by_patterns
 from deckgen.errors import DeckError, Location
 
 _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
-
-
-class SlideText(NamedTuple):
-    """The Markdown of one slide and of its speaker notes, with the file line where the slide starts."""
-
-    markdown: str
-    notes: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class Separators:
-    """How lines are classified: a horizontal separator, a vertical one, or the start of notes."""
-
-    horizontal: re.Pattern[str] | None = None
-    vertical: re.Pattern[str] | None = None
-    notes: re.Pattern[str] | None = None
-
-    def kind(self, line: str) -> str | None:
-        """Return 'h' or 'v' when line is a separator."""
-        stripped = line.strip()
-        if self.horizontal is None:
-            if stripped == "---":
-                return "h"
-        elif _line_matches(self.horizontal, line):
-            return "h"
-        if self.vertical is None:
-            if stripped in ("--", "----"):
-                return "v"
-        elif _line_matches(self.vertical, line):
-            return "v"
-        return None
-
-    def notes_start(self, line: str) -> int | None:
-        """Return the offset where the notes text starts on this line, or None."""
-        match = (self.notes or _DEFAULT_NOTES).match(line)
-        return match.end() if match else None
-
-    @classmethod
-    def from_options(
-        cls, horizontal: re.Pattern[str] | None, vertical: re.Pattern[str] | None, notes: re.Pattern[str] | None
-    ) -> Separators:
-        """Build from a deck's separator options; notes markers match in any case, as in reveal.js."""
-        if notes is not None:
-            notes = re.compile(notes.pattern, notes.flags | re.IGNORECASE)
-        return cls(horizontal, vertical, notes)
-
-
-def _line_matches(pattern: re.Pattern[str], line: str) -> bool:
-    # reveal-md's separators are regexes over the whole text, usually written with the newlines around the
-    # line ("\r?\n---\r?\n", "^\s*---\s*$"); test them on the line with its newlines, and require the match
-    # to cover the line's text so a pattern never cuts a line in two.
-    text = f"\n{line}\n"
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            continue
-        if match.start() <= 1 + (len(line) - len(line.lstrip())) and match.end() >= 1 + len(line.rstrip()):
-            return True
-    return False
 
 
 # With the default separators and notes marker, only lines like these can matter; the rest is found in C.
@@ -81,27 +20,22 @@ _CANDIDATE = re.compile(
 )
 
 
-def _lines_of_interest(
-    body: str, separators: Separators, first_line: int
-) -> Iterator[tuple[int, int, int, str, str | None]]:
+def _lines_of_interest(body: str, first_line: int) -> Iterator[tuple[int, int, int, str, str | None]]:
     """Yield (start, end, number, text, kind) of each line that may be a fence, a separator or a notes marker;
-    kind is "separator", "fence" or "notes" when the default markers tell it, None when any line may be one."""
-    if separators.horizontal is None and separators.vertical is None and separators.notes is None:
-        number, counted = first_line, 0
-        for match in _CANDIDATE.finditer(body):
-            start = match.start()
-            number += body.count("\n", counted, start)
-            counted = start
-            yield start, match.end(), number, match.group(), match.lastgroup
-        return
-    start = 0
-    for offset, line in enumerate(body.split("\n")):
-        yield start, start + len(line), first_line + offset, line, None
-        start += len(line) + 1
+    kind is "separator", "fence" or "notes"."""
+    number, counted = first_line, 0
+    for match in _CANDIDATE.finditer(body):
+        start = match.start()
+        number += body.count("\n", counted, start)
+        counted = start
+        yield start, match.end(), number, match.group(), match.lastgroup
 
 
 def split_slides(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
     """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code."""
+    if separators.custom:
+        stacks = split_by_patterns(body, first_line, separators, fenced_code(body, first_line, path))
+        return _checked(stacks, path, first_line)
     stacks: list[list[SlideText]] = [[]]
     content_start, slide_line = 0, first_line
     notes_line: tuple[int, int, str] | None = None  # (marker line start, marker line end, text after marker)
@@ -116,7 +50,7 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
             notes = notes_line[2] + body[notes_line[1] : max(notes_line[1], stop - 1)]
         stacks[-1].append(SlideText(content, notes, slide_line))
 
-    for start, end, number, line, hint in _lines_of_interest(body, separators, first_line):
+    for start, end, number, line, hint in _lines_of_interest(body, first_line):
         if fence is not None and hint not in (None, "fence"):
             continue  # inside code only a fence can matter
         match = _FENCE.match(line) if hint in (None, "fence") else None
@@ -144,6 +78,10 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
             Location(path, fence[2]),
         )
     close_slide(len(body) + 1)
+    return _checked(stacks, path, first_line)
+
+
+def _checked(stacks: list[list[SlideText]], path: Path, first_line: int) -> list[list[SlideText]]:
     stacks = [stack for stack in stacks if stack]
     if all(not s.markdown.strip() and not (s.notes or "").strip() for stack in stacks for s in stack):
         raise DeckError("deck has no slides: write Markdown after the front matter", Location(path, first_line))

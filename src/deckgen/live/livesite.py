@@ -140,8 +140,13 @@ class LiveSite:
                 self.errors.pop(path, None)
             except DeckgenError as exc:
                 self.errors[path] = _flatten(exc)
-        for deck in render_decks(split):
+        rendered, problems = render_decks(split)
+        for deck in rendered:
             self.decks[deck.path.resolve()] = deck
+        for problem in problems:
+            assert problem.location is not None
+            self.errors.setdefault(Path(problem.location.path).resolve(), []).append(problem)
+            self.decks.pop(Path(problem.location.path).resolve(), None)
         for path in [p for p in self.decks if p not in sources]:
             del self.decks[path]
         decks = [self.decks[p] for p in sources if p in self.decks]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import logging
 from pathlib import Path
 
 from deckgen.config.options import SiteConfig
@@ -12,7 +13,7 @@ from deckgen.errors import ConfigError, DeckgenError, ErrorGroup, Location
 
 # Folders of build/ that deckgen writes itself; a deck cannot have their name.
 RESERVED_NAMES = frozenset({"vendor", "files", "static"})
-
+log = logging.getLogger(__name__)
 
 
 def discover_decks(project: Path, exclude: list[str]) -> list[tuple[str, Path]]:
@@ -52,11 +53,38 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
     """Parse every deck; return the decks that parsed and the errors of the others."""
     split: list[SplitDeck] = []
     errors: list[DeckgenError] = []
-    for name, path in discover_decks(project, site.exclude):
+    found = discover_decks(project, site.exclude)
+    for stray in stray_markdown(project, site.exclude):
+        log.warning("%s: warning: not a deck (decks are slides/NAME.md and slides/NAME/index.md); move it, name "
+                    "its folder with a leading _ if decks include it, or list it under exclude: in deckgen.yml",
+                    Location(stray))
+    for name, path in found:
         try:
             split.append(split_deck(name, path, site))
         except ErrorGroup as group:
             errors.extend(group.errors)
         except DeckgenError as exc:
             errors.append(exc)
-    return render_decks(split), errors
+    decks, problems = render_decks(split)
+    return decks, errors + problems
+
+
+def stray_markdown(project: Path, exclude: list[str]) -> list[Path]:
+    """Markdown files in sub-folders of slides/ that are no deck's index.md: likely decks that will not be built.
+
+    Folders and files whose name starts with _ or . (shared parts, hidden files) and excluded paths are skipped,
+    and so is a deck's own folder (slides/NAME/ with an index.md), whose other files are the deck's.
+    """
+    slides = project / "slides"
+    found: list[Path] = []
+    for folder in sorted(p for p in slides.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if (folder / "index.md").is_file():
+            continue
+        for path in sorted(folder.rglob("*.md")):
+            rel = path.relative_to(slides)
+            if any(part.startswith((".", "_")) for part in rel.parts):
+                continue
+            if any(fnmatch.fnmatch(rel.as_posix(), pattern) for pattern in exclude):
+                continue
+            found.append(path)
+    return found

@@ -81,6 +81,7 @@ def render_deck(
         "author": deck.options.author,
         "date": deck.options.date,
         "name": deck.name,
+        "meta": deck.options.meta,  # front matter keys deckgen does not know, for a project's own template
     }
     return render_template(
         env, "deck.html", deck=meta, styles=page.styles, theme_index=page.theme_index, scripts=page.scripts,

@@ -100,6 +100,7 @@ class SitePlanner:
             styles.append(self._project_asset(options.highlightTheme, deck, refs, "highlightTheme", kind="css"))
         else:
             styles.append(up + vendor.highlight_theme(options.highlightTheme))
+        styles.append(up + "static/deckgen/deck.css")  # tables, task lists, footnotes, alerts, diagrams
         plugins = ["DeckgenHighlight", "RevealNotes", "RevealZoom", "RevealSearch"]
         scripts += [up + vendor.plugin(name) for name in ("notes", "zoom", "search")]
         scripts += [up + url for url in vendor.highlight(deck.languages)]
@@ -110,6 +111,9 @@ class SitePlanner:
             scripts += [up + url for url in js]
             scripts.append(up + "static/deckgen/math.js")
             plugins.append("DeckgenMath")
+        if deck.has_diagram:
+            scripts += [up + vendor.mermaid(), up + "static/deckgen/mermaid.js"]
+            plugins.append("DeckgenMermaid")
         styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
         scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
         reveal = {"hash": True, **options.reveal}

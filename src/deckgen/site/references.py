@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import html as html_text
+import logging
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from deckgen.dialect.attributes import TAG
+from deckgen.dialect.attributes import scan_tags
 from deckgen.errors import DeckgenError, FileReferenceError, Location
 
 _URL_ATTRS = frozenset(
     ["src", "href", "poster", "data", "data-src", "data-background", "data-background-image", "data-background-video", "data-background-iframe", "data-preview-image", "data-preview-video", "data-preview-link"]
 )
-_ATTR_VALUE = re.compile(r"""(?P<pre>\s)(?P<name>[a-zA-Z-]+)(?P<eq>\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
-_CSS_URL = re.compile(r"""url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"]*?))\s*\)""")
-_CSS_IMPORT = re.compile(r"""@import\s+(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+# An attribute as the HTML tokenizer reads one: quoted or not, with or without white space before the next one.
+_ATTR_VALUE = re.compile(
+    r"""(?P<name>[^\s"'>/=]+)(?:(?P<eq>\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?"""
+)
+# url() in CSS, skipping comments and strings (a url( inside them is text).
+_CSS_URL = re.compile(
+    r"""(?P<comment>/\*.*?(?:\*/|$))|(?P<string>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')"""
+    r"""|url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"]*?))\s*\)""",
+    re.S,
+)
+_CSS_IMPORT = re.compile(r"""(?P<comment>/\*.*?(?:\*/|$))|@import\s+(?:url\(\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.S)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+log = logging.getLogger(__name__)
 _QUICK = re.compile(r"(?:src|href|poster|data|data-[a-z-]+)\s*=|url\(")
 
 
@@ -65,6 +76,10 @@ class SiteFiles:
         candidate = (self.root / relative.lstrip("/")) if relative.startswith("/") else (base / relative)
         resolved = Path(os.path.abspath(candidate))
         if not resolved.is_relative_to(self.root) or not resolved.resolve().is_relative_to(self.root):
+            if what == "link":  # a hyperlink is not published content: the reader's browser follows it, or not
+                log.warning("%s: warning: link %r points outside the project (%s); it is left as written and "
+                            "will not work on the published site", where, value, self.project)
+                return None
             self.errors.append(FileReferenceError(
                 f"{what} {value!r} points outside the project ({self.project}); deckgen never reads it: "
                 "copy the file into the project", where))
@@ -84,38 +99,63 @@ class SiteFiles:
         if not _QUICK.search(html):
             return html
         prefix = "../" * page_depth
+        fix_attr = self._attribute_fixer(base, locate, prefix)
+        out: list[str] = []
+        position = 0
+        for tag in scan_tags(html):
+            name = (tag["name"] or "").lower()
+            if not name or tag["close"]:
+                continue
+            if tag["attrs"]:
+                attrs = tag["attrs"]
+                new_attrs = _ATTR_VALUE.sub(lambda m, tag_name=name: fix_attr(m, tag_name), attrs)
+                if new_attrs != attrs:
+                    out += [html[position : tag.start()], f"<{tag['name']}{new_attrs}>"]
+                    position = tag.end()
+            if name == "style":  # a <style> element of the slide: its url()s, like a stylesheet's
+                end = html.lower().find("</style", tag.end())
+                end = len(html) if end < 0 else end
+                css = html[tag.end() : end]
+                new_css = self.rewrite_css(css, base, locate, prefix)
+                if new_css != css:
+                    out += [html[position : tag.end()], new_css]
+                    position = end
+        out.append(html[position:])
+        return "".join(out)
 
-        def fix_tag(tag: re.Match[str]) -> str:
-            if tag["name"] is None or tag["close"] or not tag["attrs"]:
-                return tag.group(0)
-            attrs = tag["attrs"]
-            new_attrs = _ATTR_VALUE.sub(lambda m: fix_attr(m, tag["name"].lower()), attrs)
-            return tag.group(0) if new_attrs == attrs else f"<{tag['name']}{new_attrs}>"
+    def _attribute_fixer(self, base: Path, locate: LineFinder, prefix: str):  # noqa: ANN202 - a closure
+        """The function that rewrites one attribute of a tag (a match of _ATTR_VALUE) when it names a file."""
 
         def fix_attr(match: re.Match[str], tag_name: str) -> str:
+            if match["eq"] is None:
+                return match.group(0)
             name = match["name"].lower()
-            value = match["dq"] if match["dq"] is not None else match["sq"]
-            quote_char = '"' if match["dq"] is not None else "'"
+            raw = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
+            value = html_text.unescape(raw)
             if name == "style":
                 new = self.rewrite_css(value, base, locate, prefix)
             elif name in _URL_ATTRS and not (name == "data-background" and not _looks_like_file(value)):
                 if name == "data" and tag_name != "object":
                     return match.group(0)
-                new = self._rewrite_url(value, base, locate(value), prefix, what=_describe(tag_name, name))
+                new = self._rewrite_url(value, base, locate(raw), prefix, what=_describe(tag_name, name))
             elif name == "srcset":
                 new = ", ".join(
                     " ".join([self._rewrite_url(p.split()[0], base, locate(p.split()[0]), prefix, what="image")]
                              + p.split()[1:]) for p in value.split(",") if p.strip())
             else:
                 return match.group(0)
-            return f"{match['pre']}{match['name']}{match['eq']}{quote_char}{new}{quote_char}"
+            if new == value:
+                return match.group(0)
+            return f'{match["name"]}{match["eq"]}"{html_text.escape(new)}"'
 
-        return TAG.sub(fix_tag, html)
+        return fix_attr
 
     def rewrite_css(self, css: str, base: Path, locate: LineFinder, prefix: str) -> str:
         """Rewrite url() references of CSS written in (or for) a file in folder base."""
 
         def fix(match: re.Match[str]) -> str:
+            if match["comment"] is not None or match["string"] is not None:
+                return match.group(0)
             value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
             if value.startswith("data:"):
                 return match.group(0)
@@ -139,10 +179,14 @@ class SiteFiles:
         text = source.read_text(encoding="utf-8", errors="replace")
         css_where = Location(source)
         for match in _CSS_IMPORT.finditer(text):
+            if match["comment"] is not None:
+                continue
             value = match["dq"] or match["sq"] or ""
             if value.endswith(".css"):
                 self.add_stylesheet(value, source.parent, css_where)
         for match in _CSS_URL.finditer(text):
+            if match["comment"] is not None or match["string"] is not None:
+                continue
             value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
             if not value.startswith("data:"):
                 line = text.count("\n", 0, match.start()) + 1
