@@ -60,15 +60,19 @@ def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:
 
 
 def _problems(split: SplitDeck, rendered: list[RenderedSlide]) -> list[DeckError]:
+    """Log the repairs of every slide's HTML; return the errors of those that cannot be repaired."""
+    errors: list[DeckError] = []
     texts = [text for stack in split.texts for text in stack]
     for text, slide in zip(texts, rendered, strict=True):
+        if not slide.repaired and not slide.problems:
+            continue
+        # Name the slide's first line with text, not the blank line after its separator.
+        where = Location(split.source.path, text.line + len(text.markdown) - len(text.markdown.lstrip("\n")))
         for repair in slide.repaired:
-            log.warning("%s: warning: %s", Location(split.source.path, text.line), repair)
-    return [
-        DeckError(f"this slide's HTML would break the deck: {problem}; fix the HTML of the slide",
-                  Location(split.source.path, text.line))
-        for text, slide in zip(texts, rendered, strict=True) for problem in slide.problems
-    ]
+            log.warning("%s: warning: %s", where, repair)
+        errors += [DeckError(f"this slide's HTML would break the deck: {problem}; fix the HTML of the slide", where)
+                   for problem in slide.problems]
+    return errors
 
 
 def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
