@@ -1,9 +1,10 @@
-"""Helpers for tests/site/test_corpus.py: lay out the real decks of ../shared/corpus as deckgen projects.
+"""Helpers for tests/site/test_corpus.py: lay out the real decks of tests/corpus as deckgen projects.
 
-The corpus holds Markdown decks written by other people for reveal-md and MkSlides (see its README.md and each
-folder's SOURCE.txt). Its images are not included, so a project gets a small placeholder file at every local
-path a deck refers to. Nothing here imports deckgen: the expectations (slide counts, notes, fragments, remote
-URLs) are computed from the Markdown independently, with the separator rules the decks were written for.
+The corpus holds Markdown decks written by other people for reveal-md, MkSlides and reveal.js's markdown plugin
+(see its README.md and each folder's SOURCE.txt and LICENSE). Its images are not included, so a project gets a
+small placeholder file at every local path a deck refers to. Nothing here imports deckgen: the expectations
+(slide counts, notes, fragments, math, remote URLs) are computed from the Markdown independently, with the
+separator rules the decks were written for.
 """
 
 from __future__ import annotations
@@ -32,14 +33,16 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
 
 
-def corpus_root() -> Path | None:
-    """The corpus folder: $DECKGEN_CORPUS, else ../shared/corpus beside the repository; None when absent."""
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+
+
+def corpus_root() -> Path:
+    """The corpus folder: tests/corpus of this repository, or $DECKGEN_CORPUS when set (to try another copy)."""
     env = os.environ.get("DECKGEN_CORPUS")
-    root = Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-    return root if root.is_dir() else None
+    return Path(env) if env else CORPUS_DIR
 
 
-# -- the three corpus folders ------------------------------------------------------------------------------------
+# -- the corpus folders --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,12 @@ class CorpusFolder:
     folder: str
     decks: tuple[DeckSpec, ...]
     horizontal: str  # separator regex the decks were written for
-    vertical: str
+    vertical: str | None  # None: the tool gives reveal.js no vertical separator (no vertical slides)
     config: str  # deckgen.yml text, without its exclude: line
     extra_files: tuple[str, ...] = ()  # project files named by the config (theme, css)
     exclude: tuple[str, ...] = ()  # files of slides/ that are not decks
     notes: str = NOTES.pattern  # notes separator regex the decks were written for (matched in any case)
+    tool: str = "reveal-md"  # "reveal-md", "mkslides" or "reveal.js": where a deck's front matter may override
 
     @property
     def notes_regex(self) -> re.Pattern[str]:
@@ -171,9 +175,147 @@ defaults:
     height: 1080
     transition: fade
 """,
+    tool="mkslides",
 )
 
-FOLDERS = {"pba": PBA, "rse": RSE, "geotribu": GEOTRIBU}
+# reveal.js's own demo of an external Markdown file: examples/markdown.html loads it with
+# <section data-markdown="markdown.md" data-separator="^\n\n\n" data-separator-vertical="^\n\n">: two blank lines
+# start a horizontal slide, one blank line a vertical one. Theme white, highlight monokai, plugins Markdown,
+# Highlight, Notes and Math.KaTeX; Reveal.initialize {controls, progress, history, center}.
+REVEALJS = CorpusFolder(
+    folder="hakimel__reveal.js",
+    decks=(DeckSpec("examples/markdown.md", "markdown", False),),
+    horizontal=r"^\n\n\n",
+    vertical=r"^\n\n",
+    config=r"""title: reveal.js external Markdown demo
+defaults:
+  theme: white
+  highlightTheme: monokai
+  separator: '^\n\n\n'
+  verticalSeparator: '^\n\n'
+  revealOptions:
+    controls: true
+    progress: true
+    history: true
+    center: true
+""",
+    tool="reveal.js",
+)
+
+# reveal-md's own demo decks (`reveal-md demo`), with reveal-md's defaults (lib/defaults.json: theme black,
+# highlightTheme base16/zenburn, separator "\r?\n---\r?\n", verticalSeparator "\r?\n----\r?\n"); sub/c.md sets
+# its own separators (<!--s-->, <!--v-->) in its front matter. demo/a.md shows sub/cat.jpg (slides/sub/cat.jpg
+# here); sub/deep/d.md links ../../a.md, which stays inside the project as slides/d/index.md.
+REVEAL_MD = CorpusFolder(
+    folder="webpro__reveal-md",
+    decks=(
+        DeckSpec("demo/a.md", "a", False),
+        DeckSpec("demo/b.md", "b", False),
+        DeckSpec("demo/e.md", "e", False),
+        DeckSpec("demo/sub/c.md", "c", False),
+        DeckSpec("demo/sub/deep/d.md", "d", True),
+        DeckSpec("demo-mermaid/mermaid.md", "mermaid", False),
+    ),
+    horizontal=r"\r?\n---\r?\n",
+    vertical=r"\r?\n----\r?\n",
+    config=r"""title: reveal-md demo corpus
+defaults:
+  theme: black
+  highlightTheme: base16/zenburn
+  separator: '\r?\n---\r?\n'
+  verticalSeparator: '\r?\n----\r?\n'
+""",
+)
+
+# MkSlides gives reveal.js's markdown plugin no separator of its own unless mkslides.yml or the front matter's
+# slides: block sets one: reveal.js's defaults apply, "\r?\n---\r?\n" and no vertical separator at all (the deck
+# has no "--"/"----" line, so deckgen's default vertical separator cannot differ). MkSlides' revealjs defaults
+# are {history: true, slideNumber: "c/t"}, merged with mkslides.yml and the front matter's revealjs: block.
+MITODL = CorpusFolder(
+    folder="mitodl__tech-talk-slides",
+    decks=(DeckSpec("src/factoryboy-advanced-techniques.md", "factoryboy-advanced-techniques", False),),
+    horizontal=r"\r?\n---\r?\n",
+    vertical=None,
+    # mkslides.yml configures only the index page: MkSlides' defaults for the slides (theme black, highlight
+    # monokai); the deck's front matter sets revealjs: {height 1050, width 1050}.
+    config=r"""title: MIT Open Learning tech talks corpus
+defaults:
+  theme: black
+  highlightTheme: monokai
+  revealOptions:
+    history: true
+    slideNumber: c/t
+""",
+    tool="mkslides",
+)
+
+# revelation (Python) cuts slides.md with re.split("^---$") and re.split("^---~$") (multiline, not aware of code
+# fences) and gives each slide to reveal.js's markdown plugin in a <section data-markdown><textarea data-template>;
+# that is the cut of slidify() with these two regexes. example_slides/config.py: theme sky,
+# REVEAL_CONFIG {controls: false, slideNumber: true, hash: true}.
+REVELATION = CorpusFolder(
+    folder="humrochagf__revelation",
+    decks=(DeckSpec("example_slides/slides.md", "revelation", True),),
+    horizontal=r"^---$",
+    vertical=r"^---~$",
+    config=r"""title: revelation corpus
+defaults:
+  theme: sky
+  separator: '^---$'
+  verticalSeparator: '^---~$'
+  revealOptions:
+    controls: false
+    slideNumber: true
+    hash: true
+""",
+    tool="reveal.js",
+)
+
+# Each deck's index.html loads its slides.md with <section class="markdown-slides" data-markdown="slides.md"
+# data-separator="^---$" data-separator-vertical="^--$" data-separator-notes="^\*\*Speaker Notes:\*\*$">, theme
+# ../../dist/theme/rust-workshop.css and highlight ../../plugin/highlight/solarized-light.css (files of the
+# repository: empty placeholders here), plugins Markdown, Highlight, Notes, Math.KaTeX, Reveal.initialize
+# {controls, progress, history, center}. A "----" line is no separator there: it is a Markdown thematic break.
+# The decks' "../assets/..." images land in slides/assets/.
+RUSTWORKSHOP = CorpusFolder(
+    folder="rustworkshop__slide-decks",
+    decks=(
+        DeckSpec("decks/rust-workshop-master/slides.md", "rust-workshop-master", True),
+        DeckSpec("decks/2023-04-13-rust-dependency-injection/slides.md", "2023-04-13-rust-dependency-injection", True),
+    ),
+    horizontal=r"^---$",
+    vertical=r"^--$",
+    notes=r"^\*\*Speaker Notes:\*\*$",
+    config=r"""title: Rust Workshop corpus
+defaults:
+  theme: dist/theme/rust-workshop.css
+  highlightTheme: plugin/highlight/solarized-light.css
+  separator: '^---$'
+  verticalSeparator: '^--$'
+  notesSeparator: '^\*\*Speaker Notes:\*\*$'
+  revealOptions:
+    controls: true
+    progress: true
+    history: true
+    center: true
+""",
+    extra_files=("dist/theme/rust-workshop.css", "plugin/highlight/solarized-light.css"),
+    tool="reveal.js",
+)
+
+FOLDERS = {
+    "pba": PBA,
+    "rse": RSE,
+    "geotribu": GEOTRIBU,
+    "revealjs": REVEALJS,
+    "reveal-md": REVEAL_MD,
+    "mitodl": MITODL,
+    "revelation": REVELATION,
+    "rustworkshop": RUSTWORKSHOP,
+}
+# Folders whose tests compare deckgen with what the authors saw in their tool: reveal.js's cut (never aware of
+# code fences) and its notes rule (notes only when a slide has exactly one notes marker).
+AUTHOR_VIEW_FOLDERS = ("revealjs", "reveal-md", "mitodl", "revelation", "rustworkshop")
 
 
 # -- Markdown of a deck --------------------------------------------------------------------------------------------
@@ -234,15 +376,15 @@ class SourceSlide:
 
 
 def split_source(
-    body: str, horizontal: str, vertical: str, notes: re.Pattern[str] = NOTES, *, fence_aware: bool = True
+    body: str, horizontal: str, vertical: str | None, notes: re.Pattern[str] = NOTES, *, fence_aware: bool = True
 ) -> list[list[SourceSlide]]:
     """Stacks of slides, cut as reveal.js's markdown plugin slidify() cuts them: one regex over the whole text.
 
     With fence_aware, separators and notes markers inside fenced code are text (deckgen's documented rule);
-    without, this is what reveal-md and MkSlides do.
+    without, this is what reveal.js, reveal-md and MkSlides do. vertical None: no vertical separator.
     """
     text = outside_code(body, fill="x") if fence_aware else body
-    both = re.compile(f"{horizontal}|{vertical}", re.MULTILINE)
+    both = re.compile(horizontal if vertical is None else f"{horizontal}|{vertical}", re.MULTILINE)
     h_only = re.compile(horizontal)
     stacks: list[str | list[str]] = []
     last, was_horizontal = 0, True
@@ -283,6 +425,67 @@ def drop_trailing_empty(stacks: list[list[SourceSlide]]) -> list[list[SourceSlid
     while stacks and len(stacks[-1]) == 1 and not stacks[-1][0].markdown.strip() and not stacks[-1][0].notes:
         stacks = stacks[:-1]
     return stacks
+
+
+@dataclass(frozen=True)
+class DeckSeparators:
+    """The separator regexes one deck was written for: its folder's, or its own front matter's."""
+
+    horizontal: str
+    vertical: str | None
+    notes: str
+
+    @property
+    def notes_regex(self) -> re.Pattern[str]:
+        """The notes separator, compiled as reveal.js compiles it (multiline, any case)."""
+        return re.compile(self.notes, re.IGNORECASE | re.MULTILINE)
+
+
+def front_matter_data(front: str) -> dict:
+    """The front matter as YAML data ({} when absent or when it is not valid YAML)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(front) if front.strip() else {}
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def deck_separators(spec: CorpusFolder, text: str) -> DeckSeparators:
+    """Separators of a deck as its tool reads them: reveal-md takes separator / verticalSeparator /
+    notesSeparator from the front matter, MkSlides takes slides: {separator, separator_vertical,
+    separator_notes}; reveal.js's data-separator attributes are the folder's."""
+    data = front_matter_data(split_front_matter(text)[0])
+    keys = ("separator", "verticalSeparator", "notesSeparator")
+    if spec.tool == "mkslides":
+        data = data.get("slides") if isinstance(data.get("slides"), dict) else {}
+        keys = ("separator", "separator_vertical", "separator_notes")
+    elif spec.tool != "reveal-md":
+        data = {}
+    own = [data.get(key) if isinstance(data.get(key), str) else None for key in keys]
+    return DeckSeparators(own[0] or spec.horizontal, own[1] or spec.vertical, own[2] or spec.notes)
+
+
+def author_stacks(spec: CorpusFolder, text: str) -> list[list[SourceSlide]]:
+    """The stacks of slides the deck's author saw: reveal.js's cut of the body (front matter removed by the
+    tool), with no regard for code fences and no tidy-up of a trailing empty slide."""
+    seps = deck_separators(spec, text)
+    body = split_front_matter(text)[1]
+    return split_source(body, seps.horizontal, seps.vertical, seps.notes_regex, fence_aware=False)
+
+
+def deckgen_stacks(spec: CorpusFolder, text: str) -> list[list[SourceSlide]]:
+    """The stacks deckgen documents for the same deck: separators and notes markers inside fenced code are
+    text, and a separator at the very end leaves no empty slide."""
+    seps = deck_separators(spec, text)
+    body = split_front_matter(text)[1]
+    return drop_trailing_empty(split_source(body, seps.horizontal, seps.vertical, seps.notes_regex))
+
+
+def shape(stacks: list[list[SourceSlide]]) -> list[int]:
+    """Number of vertical slides of each stack."""
+    return [len(stack) for stack in stacks]
 
 
 # -- local references and placeholders -----------------------------------------------------------------------------
@@ -546,3 +749,160 @@ def raw_fragments(markdown: str) -> int:
     """Raw HTML tags outside code (and outside comments) whose class already holds "fragment"."""
     text = re.sub(r"<!--.*?-->", "", outside_code(markdown), flags=re.S)
     return sum(1 for m in _RAW_CLASS.finditer(text) if "fragment" in m["cls"].split())
+
+
+# -- what a page shows ---------------------------------------------------------------------------------------------
+
+
+class TextParser(HTMLParser):
+    """The text of div.slides, split by what reveal.js and KaTeX make of it: slide text (where KaTeX's
+    auto-render looks for math, or inside an .arithmatex element), text inside <pre>/<code>, notes text; and the
+    text of each <pre><code> block."""
+
+    SKIP = frozenset(["script", "style", "textarea"])
+    VOID = SlidesParser.VOID
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth: int | None = None  # len(stack) of div.slides
+        self.stack: list[tuple[str, frozenset[str]]] = []
+        self.slide_text: list[str] = []
+        self.code_text: list[str] = []
+        self.notes_text: list[str] = []
+        self.code_blocks: list[str] = []
+        self._block: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = frozenset(dict(attrs).get("class", "") and (dict(attrs).get("class") or "").split())
+        if self.depth is None:
+            if tag == "div" and "slides" in classes:
+                self.depth = len(self.stack)
+            if tag not in self.VOID:
+                self.stack.append((tag, classes))
+            return
+        if tag == "code" and any(t == "pre" for t, _ in self.stack[self.depth :]) and self._block is None:
+            self._block = []
+        if tag not in self.VOID:
+            self.stack.append((tag, classes))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(t == tag for t, _ in self.stack):
+            return
+        while self.stack:
+            popped, _ = self.stack.pop()
+            if popped == "code" and self._block is not None and not any(t == "code" for t, _ in self.stack):
+                self.code_blocks.append("".join(self._block))
+                self._block = None
+            if self.depth is not None and len(self.stack) <= self.depth:
+                self.depth = None
+            if popped == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.depth is None:
+            return
+        inside = self.stack[self.depth :]
+        tags = {t for t, _ in inside}
+        if tags & self.SKIP:
+            return
+        if self._block is not None:
+            self._block.append(data)
+        if any(t == "aside" and "notes" in c for t, c in inside):
+            self.notes_text.append(data)
+        elif tags & {"pre", "code"} and not any("arithmatex" in c for _, c in inside):
+            self.code_text.append(data)
+        else:
+            self.slide_text.append(data)
+
+
+@dataclass
+class PageText:
+    """Text of a deck page's slides (see TextParser)."""
+
+    slides: str
+    code: str
+    notes: str
+    code_blocks: list[str]
+
+
+def page_text(html_text: str) -> PageText:
+    parser = TextParser()
+    parser.feed(html_text)
+    parser.close()
+    return PageText(
+        "".join(parser.slide_text), "".join(parser.code_text), "".join(parser.notes_text), parser.code_blocks
+    )
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space, ends stripped: to compare text across re-flowing."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# -- math, code and links of the source ------------------------------------------------------------------------------
+
+# KaTeX's auto-render delimiters that reveal.js's math plugin (RevealMath.KaTeX) looks for, longest first; "$...$"
+# is left out (dollar amounts make it ambiguous to count). reveal.js typesets inside inline code too: it ignores
+# only script, noscript, style, textarea and pre.
+_MATH = re.compile(r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)", re.S)
+
+
+def math_formulas(markdown: str) -> list[str]:
+    """The TeX of each $$...$$, \\[...\\] and \\(...\\) formula outside fenced code, HTML-unescaped (reveal.js
+    reads the Markdown out of a <textarea> or from raw HTML, where "&amp;" is "&")."""
+    text = re.sub(r"<!--.*?-->", "", outside_code(markdown), flags=re.S)
+    return [html.unescape(m["a"] or m["b"] or m["c"]) for m in _MATH.finditer(text)]
+
+
+# reveal.js's markdown plugin reads "[1|3-5]" or "[287: 2|4,6]" after a fence's language.
+_LINE_NUMBERS = re.compile(r"\[\s*((\d*):)?\s*([\s\d,|-]*)\]")
+_RAW_PRE_CODE = re.compile(r"<pre\b[^>]*>\s*<code\b(?P<attrs>[^>]*)>(?P<body>.*?)</code>\s*</pre>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class SourceCode:
+    """A code block of the source: fenced (info string) or raw <pre><code> HTML."""
+
+    body: str
+    line_numbers: str | None  # the value reveal.js gives data-line-numbers, None without it
+    start_from: str | None  # data-ln-start-from
+    language: str = ""  # a fence's language (the first word of its info string)
+
+
+def code_blocks(markdown: str) -> list[SourceCode]:
+    """Fenced code blocks (closed ones) and raw <pre><code> blocks outside fences, in no particular order."""
+    blocks: list[SourceCode] = []
+    lines = markdown.split("\n")
+    fence: re.Match[str] | None = None
+    body: list[str] = []
+    for line in lines:
+        match = _FENCE_OPEN.match(line)
+        if fence is None:
+            if match and not (match[1][0] == "`" and "`" in match[2]):
+                fence, body = match, []
+            continue
+        if match and match[1][0] == fence[1][0] and len(match[1]) >= len(fence[1]) and not match[2].strip():
+            info = _LINE_NUMBERS.search(fence[2])
+            steps = info[3].strip() if info else None
+            start = info[2] if info and info[2] else None
+            language = _LINE_NUMBERS.sub("", fence[2]).strip().split(" ")[0]
+            blocks.append(SourceCode("\n".join(body), steps, start, language))
+            fence = None
+        else:
+            body.append(line)
+    for match in _RAW_PRE_CODE.finditer(outside_code(markdown)):
+        attrs = dict(
+            (m[1].lower(), html.unescape(m[2] if m[2] is not None else m[3] or ""))
+            for m in re.finditer(r"""([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""", match["attrs"])
+        )
+        blocks.append(SourceCode(html.unescape(match["body"]), attrs.get("data-line-numbers"), None))
+    return blocks
+
+
+def in_deck_links(markdown: str) -> set[str]:
+    """Targets of links that stay in the page ("#/2/1", "#some-id"): Markdown links and href attributes outside
+    fenced code (not images, not backgrounds)."""
+    text = outside_code(markdown)
+    urls = [m["url"] for m in _MD_LINK.finditer(text) if not m.group(0).startswith("!")]
+    urls += [html.unescape(m[1] or m[2]) for m in re.finditer(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", text, re.I)]
+    return {url for url in urls if url.startswith("#") and len(url) > 1}

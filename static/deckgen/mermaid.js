@@ -1,5 +1,6 @@
-/* deckgen mermaid plugin for reveal.js: draws every <pre class="mermaid"> (a ```mermaid fence) with the global
- * `mermaid` before reveal.js shows the deck, so fragments, the speaker view and PDF export see the drawn diagram.
+/* deckgen mermaid plugin for reveal.js: draws every element of class mermaid (a ```mermaid fence, or a
+ * <div class="mermaid"> written by hand) with the global `mermaid` before reveal.js shows the deck, so fragments,
+ * the speaker view and PDF export see the drawn diagram.
  * The diagram's colours follow the theme: mermaid's dark theme on dark reveal.js themes.
  */
 (function () {
@@ -40,7 +41,7 @@
       console.warn('deckgen: mermaid is not loaded; diagrams stay as text');
       return Promise.resolve(0);
     }
-    var nodes = Array.prototype.slice.call(element.querySelectorAll('pre.mermaid:not([data-processed])'));
+    var nodes = Array.prototype.slice.call(element.querySelectorAll('.mermaid:not([data-processed])'));
     var done = nodes.reduce(function (previous, node) {
       return previous.then(function () { return draw(node); });
     }, Promise.resolve());

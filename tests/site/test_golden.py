@@ -86,7 +86,7 @@ def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
 
 def test_tour_markdown_of_today(tour: tuple[str, Path]) -> None:
     html, out = tour
-    assert '<th style="text-align:left">Feature</th>' in html and '<td style="text-align:right">GitHub</td>' in html
+    assert '<th align="left">Feature</th>' in html and '<td align="right">GitHub</td>' in html
     assert html.count('class="task-list-item-checkbox"') == 2 and "checked" in html
     assert '<dl>\n<dt>Term</dt>' in html
     assert '<div class="markdown-alert markdown-alert-tip">' in html

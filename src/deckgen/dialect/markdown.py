@@ -5,8 +5,12 @@ feature of the deck dialect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
@@ -34,6 +38,21 @@ def _mark_tight_comments(state: StateCore) -> None:
                 token.content = TIGHT_MARK + token.content
 
 
+def _table_cell(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table cell with align="…", as marked and GitHub write it (markdown-it writes a style)."""
+    token = tokens[idx]
+    style = token.attrGet("style")
+    if isinstance(style, str) and style.startswith("text-align:"):
+        token.attrs.pop("style")
+        token.attrSet("align", style.split(":", 1)[1])
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _deleted(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """~~text~~ as <del>, as marked writes it."""
+    return "<del>" if tokens[idx].nesting == 1 else "</del>"
+
+
 def new_markdown() -> MarkdownIt:
     """A parser for slide Markdown with every plugin of the dialect."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False})  # <br>, <img>: as marked writes them
@@ -51,6 +70,10 @@ def new_markdown() -> MarkdownIt:
     md.use(attr_list_plugin)
     md.use(heading_ids_plugin)
     md.core.ruler.push("tight_comments", _mark_tight_comments)
+    for rule in ("th_open", "td_open"):
+        md.add_render_rule(rule, _table_cell)
+    md.add_render_rule("s_open", _deleted)
+    md.add_render_rule("s_close", _deleted)
     return md
 
 

@@ -13,6 +13,8 @@ from deckgen.dialect.markdown import to_html
 
 # Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
+# A ```mermaid fence, or an element of the author's with the class mermaid (reveal-md's and MkSlides' idiom).
+_DIAGRAM = re.compile(r"""<[a-zA-Z][\w-]*\s[^>]*\bclass=(["']?)(?:[^"'>]*\s)?mermaid(?:[\s"'>])""")
 _LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
 _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
@@ -57,7 +59,7 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     body, notes_html = slide.html, notes.html
     problems = slide.errors + tuple(f"in the notes, {p}" for p in notes.errors)
     repaired = slide.repaired + tuple(f"in the notes, {p}" for p in notes.repaired)
-    has_diagram = '<pre class="mermaid">' in body or '<pre class="mermaid">' in notes_html
+    has_diagram = "mermaid" in body and _DIAGRAM.search(body) is not None
     return RenderedSlide(attrs, body, notes_html, has_math, languages, has_diagram, problems, repaired)
 
 
