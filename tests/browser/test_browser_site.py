@@ -31,9 +31,9 @@ def test_tour_deck_in_chromium(site: Path, serve_dir, watched_page) -> None:
     watched = watched_page(base + "tour/")
     page = watched.page
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15000)
-    # 12 horizontal sections minus the hidden one; 14 slides in all (3 + 2 in the vertical stacks).
-    assert page.evaluate("Reveal.getHorizontalSlides().length") == 11
-    assert page.evaluate("Reveal.getTotalSlides()") == 14
+    # 14 horizontal sections minus the hidden one; 17 slides in all (3 + 2 + 2 in the vertical stacks).
+    assert page.evaluate("Reveal.getHorizontalSlides().length") == 13
+    assert page.evaluate("Reveal.getTotalSlides()") == 17
     notes = page.evaluate("Reveal.getSlideNotes(Reveal.getSlide(1, 0))")
     assert "<strong>S</strong>" in notes and "speaker view" in notes
     assert page.evaluate("Reveal.getSlideNotes(Reveal.getSlide(7))") == "Notes can also be an aside element."
@@ -52,6 +52,14 @@ def test_tour_deck_in_chromium(site: Path, serve_dir, watched_page) -> None:
     page.evaluate("Reveal.slide(2, 0)")
     assert page.evaluate("Reveal.availableFragments().next") is True
     assert page.evaluate("Reveal.getSlide(2).querySelectorAll('li.fragment').length") == 3
+    # The diagram was drawn before reveal.js was ready, with a real size (not measured in a hidden slide).
+    svg = page.evaluate("(() => { const b = Reveal.getSlide(11).querySelector('pre.mermaid svg').viewBox.baseVal; "
+                        "return {width: b.width, height: b.height}; })()")
+    assert svg["width"] > 200 and svg["height"] > 50
+    assert "reveal.js" in page.evaluate("Reveal.getSlide(11).querySelector('pre.mermaid svg').textContent")
+    # deck.css styles the alert on a dark theme: a coloured bar and a tinted background.
+    alert = page.evaluate("getComputedStyle(Reveal.getSlide(10, 1).querySelector('.markdown-alert')).borderLeftWidth")
+    assert alert != "0px"
     _visit_every_slide(page)
     images = page.evaluate("[...document.images].map(i => [i.currentSrc, i.complete && i.naturalWidth > 0])")
     assert images and all(ok for _, ok in images), images
