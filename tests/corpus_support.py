@@ -335,19 +335,24 @@ def split_front_matter(text: str) -> tuple[str, str]:
 _FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 
 
-def fence_mask(body: str) -> list[bool]:
+def fence_mask(body: str, cut: re.Pattern[str] | None = None) -> list[bool]:
     """For each line of body: True when it belongs to a fenced code block (fence lines included).
 
     CommonMark rules: a fence closes with a line of the same character, at least as long, and no info string;
-    an unclosed fence runs to the end. Backtick fences cannot have a backtick in their info string.
+    an unclosed fence runs to the end, or (deckgen's documented rule, given the separators as cut) to the line
+    where the next separator match starts. Backtick fences cannot have a backtick in their info string.
     """
+    lines = body.split("\n")
     mask: list[bool] = []
     fence: str | None = None
-    for line in body.split("\n"):
+    opened = 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
         match = _FENCE_OPEN.match(line)
         if fence is None:
             if match and not (match[1][0] == "`" and "`" in match[2]):
-                fence = match[1]
+                fence, opened = match[1], index
                 mask.append(True)
             else:
                 mask.append(False)
@@ -355,15 +360,23 @@ def fence_mask(body: str) -> list[bool]:
             mask.append(True)
             if match and match[1][0] == fence[0] and len(match[1]) >= len(fence) and not match[2].strip():
                 fence = None
+        index += 1
+        if index == len(lines) and fence is not None and cut is not None:
+            start = sum(len(text) + 1 for text in lines[: opened + 1]) - 1  # the end of the opening line
+            stop = cut.search(body, start)
+            if stop is None:
+                break
+            index = body.count("\n", 0, stop.start()) + 1  # the separator's own lines are no code
+            del mask[index:]
+            fence = None
     return mask
 
 
-def outside_code(body: str, fill: str = "") -> str:
+def outside_code(body: str, fill: str = "", cut: re.Pattern[str] | None = None) -> str:
     """body with the lines of fenced code blocks blanked; with fill, each character becomes fill (offsets kept)."""
     lines = body.split("\n")
-    return "\n".join(
-        (fill * len(line) if fill else "") if code else line for line, code in zip(lines, fence_mask(body), strict=True)
-    )
+    mask = fence_mask(body, cut)
+    return "\n".join((fill * len(line) if fill else "") if code else line for line, code in zip(lines, mask, strict=True))
 
 
 @dataclass
@@ -383,8 +396,8 @@ def split_source(
     With fence_aware, separators and notes markers inside fenced code are text (deckgen's documented rule);
     without, this is what reveal.js, reveal-md and MkSlides do. vertical None: no vertical separator.
     """
-    text = outside_code(body, fill="x") if fence_aware else body
     both = re.compile(horizontal if vertical is None else f"{horizontal}|{vertical}", re.MULTILINE)
+    text = outside_code(body, fill="x", cut=both) if fence_aware else body
     h_only = re.compile(horizontal)
     stacks: list[str | list[str]] = []
     last, was_horizontal = 0, True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from deckgen.dialect.attributes import apply_comments
 from deckgen.dialect.fences import render_code
 from deckgen.dialect.render import render_slide
 from deckgen.dialect.split import Separators, split_slides
-from deckgen.errors import DeckError
 
 P = Path("deck.md")
 
@@ -53,10 +53,18 @@ def test_notes_and_lines() -> None:
     assert rendered.notes_html == "<p>first line</p>\n<ul>\n<li>more <em>notes</em></li>\n</ul>"
 
 
-def test_unclosed_fence_names_its_line() -> None:
-    with pytest.raises(DeckError) as info:
-        split_slides("# A\n\n````js\ncode\n```\n", 5, Separators(), P)
-    assert info.value.location.line == 7
+def test_an_unclosed_fence_warns_and_separators_still_cut(caplog: pytest.LogCaptureFixture) -> None:
+    # As in reveal.js: the fence is no fence for splitting; the rest of its slide is code (marked's rule).
+    body = "# A\n\n````js\ncode\n```\n\n---\n\n# B\n\n```py\nx\n```\n"
+    with caplog.at_level(logging.WARNING):
+        stacks = split_slides(body, 5, Separators(), P)
+    assert [[s.markdown.strip() for s in stack] for stack in stacks] == [
+        ["# A\n\n````js\ncode\n```"], ["# B\n\n```py\nx\n```"]]
+    assert [r.getMessage() for r in caplog.records] == [
+        "deck.md:7: warning: code fence ```` opened here is never closed: the slide's separators still cut it, as "
+        "in reveal.js, and the rest of its slide is code; add a closing ```` line"]
+    custom = Separators.from_options(regex(r"^---$"), None, None)
+    assert len(split_slides(body, 5, custom, P)) == 2
 
 
 @pytest.mark.parametrize(

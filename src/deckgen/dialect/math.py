@@ -18,8 +18,12 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-# (open, close, display), longest first.
-_INLINE = (("$$", "$$", True), ("\\(", "\\)", False), ("\\[", "\\]", True), ("$", "$", False))
+# (open, close, display), longest first. "\\\\(" is reveal-md's idiom: Markdown makes it "\\(" for MathJax.
+_INLINE = (("$$", "$$", True), ("\\\\(", "\\\\)", False), ("\\\\[", "\\\\]", True), ("\\(", "\\)", False),
+           ("\\[", "\\]", True), ("$", "$", False))
+_ESCAPED_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
+# "$\(x\)$": the delimiters twice, as some reveal-md decks write them; one formula.
+_DOUBLED = re.compile(r"^\s*\\\((?P<inline>.*)\\\)\s*$|^\s*\\\[(?P<display>.*)\\\]\s*$", re.S)
 _BLOCK = (("$$", "$$"), ("\\[", "\\]"))
 _CODE_FORMULA = re.compile(r"^(?:\$\$(?P<dd>[^$]+)\$\$|\$(?P<d>[^$\s][^$]*|[^$]*[^$\s])\$|\\\((?P<p>.+)\\\)|\\\[(?P<b>.+)\\\])$", re.S)
 
@@ -70,8 +74,15 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
         if found < 0 or not src[start:found].strip():
             return False
         if not silent:
+            tex = src[start:found]
+            if open_.startswith("\\\\"):  # what MathJax saw after Markdown: its escapes undone
+                tex = _ESCAPED_PUNCTUATION.sub(r"\1", tex)
+            doubled = _DOUBLED.match(tex) if open_.startswith("$") else None
+            if doubled:
+                tex = doubled["inline"] if doubled["inline"] is not None else doubled["display"]
+                display = display or doubled["display"] is not None
             token = state.push("math_inline", "math", 0)
-            token.content = src[start:found]
+            token.content = tex
             token.markup = open_
             token.meta = {"display": display}
         state.pos = found + len(close)
@@ -127,6 +138,9 @@ def _multiline(state: StateBlock, start_line: int, end_line: int, silent: bool, 
 
 
 def _push_block(state: StateBlock, tex: str, open_: str, start_line: int, next_line: int) -> None:
+    doubled = _DOUBLED.match(tex) if open_ == "$$" else None
+    if doubled:
+        tex = doubled["inline"] if doubled["inline"] is not None else doubled["display"]
     token = state.push("math_block", "math", 0)
     token.block = True
     token.content = tex

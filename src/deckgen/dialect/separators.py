@@ -5,12 +5,15 @@ slide), except inside fenced code, where a separator is text.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from deckgen.errors import DeckError, Location
+from deckgen.errors import Location
+
+log = logging.getLogger(__name__)
 
 _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
 # When a deck gives only some of its separators, the others keep deckgen's defaults, written as regexes.
@@ -66,38 +69,63 @@ class Separators:
 
 
 
-def fenced_code(body: str, first_line: int, path: Path) -> list[tuple[int, int]]:
-    """The (start, end) offsets of every fenced code block, fences included; an unclosed fence is an error."""
+@dataclass(frozen=True)
+class Unclosed:
+    """A code fence that is never closed: where it opens."""
+
+    fence: str
+    line: int
+
+    def warn(self, path: Path) -> int:
+        """Log that the fence is text for splitting; return its line."""
+        log.warning("%s: warning: code fence %s opened here is never closed: the slide's separators still cut it, "
+                    "as in reveal.js, and the rest of its slide is code; add a closing %s line",
+                    Location(path, self.line), self.fence, self.fence)
+        return self.line
+
+
+def fenced_code(body: str, first_line: int, path: Path, cut: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every fenced code block, fences included.
+
+    A fence never closed ends where cut (the separators) next matches, as reveal.js cuts there, with a warning.
+    """
     spans: list[tuple[int, int]] = []
     opened: tuple[str, int, int] | None = None  # (fence, offset, line)
-    for match in _FENCE_LINE.finditer(body):
-        fence = match["fence"]
+    line, counted, position = first_line, 0, 0
+    while True:
+        for match in _FENCE_LINE.finditer(body, position):
+            fence = match["fence"]
+            line += body.count("\n", counted, match.start())
+            counted = match.start()
+            if opened is None:
+                if not (fence[0] == "`" and "`" in match["info"]):
+                    opened = (fence, match.start(), line)
+            elif fence[0] == opened[0][0] and len(fence) >= len(opened[0]) and not match["info"].strip():
+                spans.append((opened[1], match.end()))
+                opened = None
         if opened is None:
-            if not (fence[0] == "`" and "`" in match["info"]):
-                opened = (fence, match.start(), first_line + body.count("\n", 0, match.start()))
-        elif fence[0] == opened[0][0] and len(fence) >= len(opened[0]) and not match["info"].strip():
-            spans.append((opened[1], match.end()))
-            opened = None
-    if opened is not None:
-        raise DeckError(
-            f"code fence {opened[0]} opened here is never closed; add a closing {opened[0]} line",
-            Location(path, opened[2]),
-        )
-    return spans
+            return spans
+        Unclosed(opened[0], opened[2]).warn(path)
+        stop = cut.search(body, body.find("\n", opened[1]) if "\n" in body[opened[1] :] else len(body))
+        position = stop.start() if stop else len(body)
+        spans.append((opened[1], position))
+        line, counted, opened = opened[2], opened[1], None
+        if position >= len(body):
+            return spans
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(start < offset < end for start, end in spans)
 
 
-def split_by_patterns(body: str, first_line: int, separators: Separators,
-                      code: list[tuple[int, int]]) -> list[list[SlideText]]:
+def split_by_patterns(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
     """Split as reveal.js's slidify does: one regex of both separators over the whole text, each match a
     horizontal or a vertical break, then each slide's notes from the first notes match."""
     horizontal = separators.horizontal or _DEFAULT_HORIZONTAL
     vertical = separators.vertical or _DEFAULT_VERTICAL
     both = re.compile(f"(?:{horizontal.pattern})|(?:{vertical.pattern})", re.MULTILINE)
     is_horizontal = re.compile(horizontal.pattern)  # as reveal.js tests a match: without the multiline flag
+    code = fenced_code(body, first_line, path, both)
     notes = separators.notes or _DEFAULT_NOTES
     notes = re.compile(notes.pattern, notes.flags | re.MULTILINE | re.IGNORECASE)
     stacks: list[list[SlideText]] = [[]]

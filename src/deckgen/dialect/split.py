@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from deckgen.dialect.separators import Separators, SlideText, fenced_code, split_by_patterns
+from deckgen.dialect.separators import Separators, SlideText, Unclosed, split_by_patterns
 from deckgen.errors import DeckError, Location
 
 _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -32,10 +32,26 @@ def _lines_of_interest(body: str, first_line: int) -> Iterator[tuple[int, int, i
 
 
 def split_slides(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
-    """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code."""
+    """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code.
+
+    A fence that is never closed is no fence for splitting, as in reveal.js: the next separator still cuts the
+    slide (whose rest is code, as the author saw it), with a warning naming the fence's line.
+    """
     if separators.custom:
-        stacks = split_by_patterns(body, first_line, separators, fenced_code(body, first_line, path))
+        return _checked(split_by_patterns(body, first_line, separators, path), path, first_line)
+    unclosed: set[int] = set()
+    while True:
+        stacks = _split_lines(body, first_line, separators, unclosed)
+        if isinstance(stacks, Unclosed):
+            unclosed.add(stacks.warn(path))
+            continue
         return _checked(stacks, path, first_line)
+
+
+def _split_lines(
+    body: str, first_line: int, separators: Separators, unclosed: set[int]
+) -> list[list[SlideText]] | Unclosed:
+    """Split with deckgen's default separator lines; a fence opened on a line of unclosed ends at the next one."""
     stacks: list[list[SlideText]] = [[]]
     content_start, slide_line = 0, first_line
     notes_line: tuple[int, int, str] | None = None  # (marker line start, marker line end, text after marker)
@@ -51,7 +67,9 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
         stacks[-1].append(SlideText(content, notes, slide_line))
 
     for start, end, number, line, hint in _lines_of_interest(body, first_line):
-        if fence is not None and hint not in (None, "fence"):
+        if fence is not None and fence[2] in unclosed and separators.kind(line) is not None:
+            fence = None  # a fence never closed ends at the next separator, as reveal.js cuts there
+        elif fence is not None and hint not in (None, "fence"):
             continue  # inside code only a fence can matter
         match = _FENCE.match(line) if hint in (None, "fence") else None
         if fence is not None:
@@ -72,13 +90,10 @@ def split_slides(body: str, first_line: int, separators: Separators, path: Path)
             cut = separators.notes_start(line)
             if cut is not None:
                 notes_line = (start, end, line[cut:].lstrip())
-    if fence is not None:
-        raise DeckError(
-            f"code fence {fence[0] * fence[1]} opened here is never closed; add a closing {fence[0] * fence[1]} line",
-            Location(path, fence[2]),
-        )
+    if fence is not None and fence[2] not in unclosed:
+        return Unclosed(fence[0] * fence[1], fence[2])
     close_slide(len(body) + 1)
-    return _checked(stacks, path, first_line)
+    return stacks
 
 
 def _checked(stacks: list[list[SlideText]], path: Path, first_line: int) -> list[list[SlideText]]:
