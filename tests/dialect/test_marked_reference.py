@@ -6,6 +6,10 @@ deckgen's built page the same way (jsdom, the page's own math scripts). Both are
 normaliser (attribute and class order, entity forms, whitespace that HTML does not render, comments) and compared:
 number of slides, nesting, <section> attributes, content and notes.
 
+The decks are the snippets below (one idiom each), this repository's decks (slides/), and every deck of the
+project's corpus (tests/corpus: real decks by other authors, see "The corpus" below), each rendered by reveal.js
+with the separators and notes separator its tool used.
+
 deckgen differs from reveal.js on purpose in a few places: ACCEPTED lists each such difference with its reason,
 and each is applied only where it occurs (see _prepare and _apply_accepted); every other difference fails.
 
@@ -32,6 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import corpus_support
 import pytest
 import yaml
 from projects import PNG, REPO, make_project
@@ -168,8 +173,8 @@ ACCEPTED: dict[str, str] = {
     ),
     "local-files": (
         "deckgen copies local files into build/files/ and links decks' .md files to their pages, rewriting the URLs. "
-        "Applied: src/href/poster/data-background-* URLs that name a local file are compared by the file's content "
-        "(and a deck's .md with its page), not by spelling."
+        "Applied: src/href/poster/<object data>/data-background-* URLs that name a local file are compared by the "
+        "file's content (and a deck's .md with its page), not by spelling."
     ),
     "markdown-attribute": (
         '`markdown="1"` on raw HTML is an instruction to deckgen\'s engine, which removes it; reveal.js leaves it '
@@ -206,7 +211,8 @@ ACCEPTED: dict[str, str] = {
     "heading-ids": (
         "deckgen gives headings ids (slugs of their text), so that links such as `[see](#le-marché)` work; marked 17 "
         "gives headings none (marked dropped its headerIds option in v8), so in reveal.js such links go nowhere. "
-        "Applied: deckgen's id on a heading is ignored where the reference's heading at the same place has none."
+        "Applied: deckgen's id on a heading (of a slide or of its notes) is ignored where the reference's heading "
+        "at the same place has none."
     ),
     "math-in-code-span": (
         "reveal.js's documentation tells Markdown authors to wrap a formula in backticks; 6.0.2's math plugins skip "
@@ -243,6 +249,25 @@ ACCEPTED: dict[str, str] = {
     "code-language-class": (
         "deckgen gives fenced code both the language (`python`, as reveal.js's plugin) and `language-python`, the "
         "class highlight.js documents. Applied: on <pre><code>, a class `language-X` is dropped when `X` is there."
+    ),
+    # Found in the corpus (tests/corpus).
+    "emoji-shortcodes": (
+        "GitHub's emoji shortcodes (`:thumbsup:`, which the geotribu decks use) are the emoji in deckgen; marked "
+        "shows the text. Applied: in the reference's text outside code, a `:name:` not right after a letter or digit "
+        "whose name the emoji package's alias table knows becomes that emoji (unknown names, `:copyleft:`, stay)."
+    ),
+    "notes-dedented": (
+        "deckgen removes the common indentation of a slide's notes (`Note:` alone on its line, then indented "
+        "lines), so lines indented alike stay alike: two list items stay two items. reveal.js trims the notes: only "
+        "the first line loses its indentation, and the second item nests in the first. Applied: where the notes "
+        "marker ends its line and dedenting the notes changes more than their first line, reveal.js gets them "
+        "dedented."
+    ),
+    "nested-math-delimiters": (
+        "deckgen reads a formula written with delimiters twice, `$\\(x\\)$` (as some reveal-md decks do), as the "
+        "formula x; with `\\(` kept (math-paren-delimiters), KaTeX gets `\\(x\\)` in reveal.js, an error "
+        "(as written, marked makes it `$(x)$`: x in parentheses). Applied: a reference formula whose TeX is "
+        "itself wrapped in `\\(…\\)`, `\\[…\\]`, `$$…$$` or `$…$` is compared by the TeX inside."
     ),
 }
 
@@ -357,6 +382,10 @@ class Deck:
     body: str
     reveal_input: dict = field(default_factory=dict)
     accepted: set[str] = field(default_factory=set)
+    # The separators reveal.js gets (separator, verticalSeparator, notesSeparator), when the deck's tool set them
+    # (corpus decks); None: the snippets' and repository decks' rule (front matter, else the defaults above).
+    separators: dict[str, str | None] | None = None
+    not_decks: tuple[str, ...] = ()  # files of slides/ that are not decks (the project's exclude: list)
 
 
 def _split_front_matter(text: str) -> tuple[dict, str]:
@@ -386,14 +415,65 @@ def _fenced_blocks(body: str, whole: bool = False) -> list[tuple[int, int]]:
     return blocks
 
 
+_HTML_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|"
+    "dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|"
+    "menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|"
+    "title|tr|track|ul"
+)
+_HTML_BLOCK_START = re.compile(
+    r"^ {0,3}(?:<(?P<raw>script|pre|style|textarea)(?:\s|>|$)|(?P<comment><!--)"
+    rf"|</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)"
+    r"|(?P<other>(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*"
+    r"\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$))",
+    re.I,
+)
+_HTML_BLOCK_END = {"raw": re.compile(r"</(?:script|pre|style|textarea)>", re.I), "comment": re.compile("-->")}
+
+
+def _html_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the HTML blocks of a slide's Markdown (CommonMark kinds 1, 2, 6 and 7, at the top
+    level), where Markdown and its backslash escapes do not apply."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    blocks, index, after_blank = [], 0, True
+    while index < len(lines):
+        start = _HTML_BLOCK_START.match(lines[index].rstrip("\r\n"))
+        if start and (not start["other"] or after_blank):
+            kind = "raw" if start["raw"] else "comment" if start["comment"] else None
+            last = index
+            if kind:
+                while last < len(lines) - 1 and not _HTML_BLOCK_END[kind].search(lines[last]):
+                    last += 1
+            else:
+                while last < len(lines) - 1 and lines[last + 1].strip():
+                    last += 1
+            blocks.append((offsets[index], offsets[last + 1]))
+            index, after_blank = last + 1, False
+            continue
+        after_blank = not lines[index].strip()
+        index += 1
+    return blocks
+
+
 def _outside_code(body: str, function) -> str:
-    """Apply function to the parts of body outside fenced code blocks and code spans."""
+    """Apply function to the parts of a slide's Markdown outside fenced code blocks, HTML blocks and code spans."""
     pieces, last = [], 0
     for start, end in _fenced_blocks(body, whole=True):
         pieces.append((body[last:start], True))
         pieces.append((body[start:end], False))
         last = end
     pieces.append((body[last:], True))
+    split = []
+    for text, outside in pieces:
+        last = 0
+        for start, end in _html_blocks(text) if outside else []:
+            split += [(text[last:start], True), (text[start:end], False)]
+            last = end
+        split.append((text[last:], outside))
+    pieces = split
     out = []
     for text, outside in pieces:
         if not outside:
@@ -409,24 +489,55 @@ def _outside_code(body: str, function) -> str:
     return "".join(out)
 
 
+def _slide_input(chunk: str, notes_marker: re.Pattern[str], deck: Deck) -> str:
+    """One slide's Markdown for reveal.js, with the input-side accepted differences applied to its content and
+    to its notes (the part after its notes marker, when it has exactly one, as reveal.js splits them)."""
+    markers = list(notes_marker.finditer(chunk))
+    if len(markers) != 1:
+        return _markdown_input(chunk, deck)
+    marker = markers[0]
+    notes = chunk[marker.end() :]
+    first, newline, rest = notes.partition("\n")
+    if newline and not first.strip() and textwrap.dedent(rest).strip() != rest.strip():
+        notes = first + newline + textwrap.dedent(rest)
+        deck.accepted.add("notes-dedented")
+    return _markdown_input(chunk[: marker.start()], deck) + marker.group(0) + _markdown_input(notes, deck)
+
+
+def _markdown_input(markdown: str, deck: Deck) -> str:
+    """Markdown for marked with deckgen's math delimiters written as reveal.js authors must write them."""
+    doubled = _outside_code(markdown, lambda t: re.sub(r"(?<!\\)\\([()[\]])", r"\\\\\1", t))
+    if doubled != markdown:
+        markdown = doubled
+        deck.accepted.add("math-paren-delimiters")
+    literal = _outside_code(markdown, lambda t: re.sub(r"(?<!\\)\\\$", "<dg-literal>$</dg-literal>", t))
+    if literal != markdown:
+        markdown = literal
+        deck.accepted.add("math-escaped-dollar")
+    return markdown
+
+
 def _prepare(deck: Deck) -> None:
     """What reveal.js gets for this deck, with the input-side accepted differences applied where they occur."""
     front, body = deck.front, deck.body
     separator = front.get("separator") or DEFAULT_SEPARATOR
     vertical = front.get("verticalSeparator") or DEFAULT_VERTICAL
     notes = front.get("notesSeparator") or NOTES_SEPARATOR
-    if not front.get("verticalSeparator") and not front.get("separator"):
+    if deck.separators is not None:
+        separator, vertical, notes = (deck.separators[k] for k in ("separator", "verticalSeparator", "notesSeparator"))
+    elif not front.get("verticalSeparator") and not front.get("separator"):
         code = _fenced_blocks(body)
         for match in re.finditer(r"^----[ \t]*$", body, re.M):
             if not any(start <= match.start() < end for start, end in code):
                 vertical = REVEAL_MD_VERTICAL
                 deck.accepted.add("reveal-md-vertical-separator")
                 break
+    cuts = separator if vertical is None else f"{separator}|{vertical}"
     # Separators and notes markers inside fenced code: make those lines inert for reveal.js.
     blocks = _fenced_blocks(body)
     if blocks:
         # (reveal.js's regexes are JavaScript ones; the ones decks use read the same in Python.)
-        splitters = [re.compile(f"{separator}|{vertical}", re.M), re.compile(notes, re.M | re.I)]
+        splitters = [re.compile(cuts, re.M), re.compile(notes, re.M | re.I)]
         hit = [
             (s, e)
             for s, e in blocks
@@ -438,14 +549,15 @@ def _prepare(deck: Deck) -> None:
             marked = [INERT + line if splitters[1].match(line) else line for line in marked]
             body = body[:start] + "\n".join(marked) + body[end:]
             deck.accepted.add("separators-in-fenced-code")
-    doubled = _outside_code(body, lambda t: re.sub(r"(?<!\\)\\([()[\]])", r"\\\\\1", t))
-    if doubled != body:
-        body = doubled
-        deck.accepted.add("math-paren-delimiters")
-    literal = _outside_code(body, lambda t: re.sub(r"(?<!\\)\\\$", "<dg-literal>$</dg-literal>", t))
-    if literal != body:
-        body = literal
-        deck.accepted.add("math-escaped-dollar")
+    # The rest is done slide by slide, on the content and the notes, as reveal.js renders them.
+    notes_marker = re.compile(notes, re.M | re.I)
+    pieces, last = [], 0
+    for match in re.finditer(cuts, body, re.M):
+        pieces += [body[last : match.start()], match.group(0)]
+        last = match.end()
+    pieces.append(body[last:])
+    pieces[::2] = [_slide_input(chunk, notes_marker, deck) for chunk in pieces[::2]]
+    body = "".join(pieces)
     deck.reveal_input = {
         "markdown": body,
         "separator": separator,
@@ -514,6 +626,7 @@ URL_ATTRS = frozenset(
         "src",
         "href",
         "poster",
+        "data",
         "data-src",
         "data-background-image",
         "data-background-video",
@@ -706,12 +819,19 @@ def _url_identity(value: str, base: Path, side: str, deck: Deck, out: Path) -> s
     if side == "reference":
         slides = (deck.project / "slides").resolve()
         if target.suffix == ".md" and target.is_file() and target.is_relative_to(slides):
-            name = target.relative_to(slides).with_suffix("").as_posix()
-            name = name[: -len("/index")] if name.endswith("/index") else name
-            return f"deck:{name}{rest}"
+            # deckgen's decks: slides/NAME.md and slides/NAME/index.md, but those its exclude: list names.
+            relative = target.relative_to(slides)
+            if relative.as_posix() not in deck.not_decks and (
+                len(relative.parts) == 1 or (len(relative.parts) == 2 and relative.name == "index.md")
+            ):
+                name = relative.with_suffix("").as_posix()
+                name = name[: -len("/index")] if name.endswith("/index") else name
+                return f"deck:{name}{rest}"
     else:
-        if target.is_dir() and (target / "index.html").is_file() and target.is_relative_to(out.resolve()):
-            return f"deck:{target.relative_to(out.resolve()).as_posix()}{rest}"
+        # A deck's page: build/NAME/ or build/NAME/index.html.
+        page = target / "index.html" if target.is_dir() else target
+        if page.name == "index.html" and page.is_file() and page.parent.parent == out.resolve():
+            return f"deck:{page.parent.relative_to(out.resolve()).as_posix()}{rest}"
     if target.is_file():
         deck.accepted.add("local-files")
         return _file_identity(target) + rest
@@ -758,7 +878,10 @@ def normalise(fragment: str, side: str, deck: Deck, out: Path, slide_attrs: dict
     return root
 
 
-_ONE_FORMULA = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+# A code span's text that deckgen typesets: one delimited formula; `$…$` padded on both sides is not one.
+_ONE_FORMULA = re.compile(r"\$\$(.+?)\$\$|\$([^$\s][^$]*?|[^$]*?[^$\s])\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+# TeX that is itself a delimited formula: "$\(x\)$" (delimiters twice) gives KaTeX "\(x\)".
+_DELIMITED_TEX = re.compile(r"\A(?:\\\((?P<p>.*)\\\)|\\\[(?P<b>.*)\\\]|\$\$(?P<dd>.*)\$\$|\$(?P<d>.*)\$)\Z", re.S)
 
 
 def _replace_outside_pre(element: El, function) -> None:
@@ -820,21 +943,47 @@ def _apply_reference_accepted(root: El, deck: Deck, slide_attrs: dict[str, str])
         match = _ONE_FORMULA.fullmatch(element.children[0].strip())
         if not match:
             return element
-        deck.accepted.add("math-in-code-span")
         display = "block" if match.group(0).startswith(("$$", "\\[")) else "inline"
         inner = next(g for g in match.groups() if g is not None)
         if "$" in inner or "\\(" in inner or "\\[" in inner:
             return element  # more than one formula
+        deck.accepted.add("math-in-code-span")
         tex = re.sub(r"\s+", " ", inner.strip())
         return El("tex-math", {"display": display}, [tex])
 
     _replace_outside_pre(root, code_formula)
+    for element in _walk(root):
+        if element.tag == "tex-math" and len(element.children) == 1 and isinstance(element.children[0], str):
+            nested = _DELIMITED_TEX.match(element.children[0])
+            if nested:
+                element.children = [next(g for g in nested.groups() if g is not None).strip()]
+                deck.accepted.add("nested-math-delimiters")
     _reference_extensions(root, deck)
 
 
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _ALERT = re.compile(r"\A\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|\Z)")
 _DEFINITIONS = re.compile(r"\A(?P<term>[^\n:][^\n]*)(?P<defs>(?:\n: [^\n]*)+)\n?\Z")
 _FOOTNOTE_DEFINITION = re.compile(r"\A\[\^(?P<label>[^\]\s]+)\]: (?P<text>.*)\Z", re.S)
+
+
+def _emojize(text: str) -> str:
+    """GitHub's emoji shortcodes as markdown-it's emoji rule reads them: `:name:` not right after a letter or digit,
+    a name the emoji package knows (its "alias" table, as deckgen uses it); unknown names stay text."""
+    import emoji
+
+    out, done, position = [], 0, text.find(":")
+    while position >= 0:
+        match = _SHORTCODE.match(text, position)
+        if match and not (position and text[position - 1].isalnum()):
+            character = emoji.emojize(match[0], language="alias")
+            if character != match[0]:
+                out += [text[done:position], character]
+                done = match.end()
+                position = text.find(":", done)
+                continue
+        position = text.find(":", position + 1)
+    return "".join([*out, text[done:]])
 
 
 def _reference_extensions(root: El, deck: Deck) -> None:
@@ -885,6 +1034,18 @@ def _reference_extensions(root: El, deck: Deck) -> None:
 
     for function in (mermaid, definitions, alert):
         _replace_outside_pre(root, function)
+
+    def shortcodes(element: El) -> None:
+        for index, child in enumerate(element.children):
+            if isinstance(child, str):
+                text = _emojize(child)
+                if text != child:
+                    element.children[index] = text
+                    deck.accepted.add("emoji-shortcodes")
+            elif child.tag not in ("code", "pre", "tex-math"):
+                shortcodes(child)
+
+    shortcodes(root)
 
     # Footnotes: definitions are paragraphs of the slide's top level.
     notes: dict[str, El | str] = {}
@@ -988,7 +1149,9 @@ def describe(
                 reference_content = normalise(other.html, "reference", deck, out, other.attrs)
                 _math_equal(reference_content, content, deck)
                 _heading_ids(reference_content, content, deck)
-                _math_equal(normalise(other.notes, "reference", deck, out, other.attrs), notes, deck)
+                reference_notes = normalise(other.notes, "reference", deck, out, other.attrs)
+                _math_equal(reference_notes, notes, deck)
+                _heading_ids(reference_notes, notes, deck)
             attrs = dict(slide.attrs)
             for name in [n for n in attrs if n in URL_ATTRS]:
                 base = deck.source.parent if side == "reference" else deck.page.parent
@@ -1042,6 +1205,88 @@ def compare(deck: Deck, reference_stacks: list[dict], our_stacks: list[dict], ou
             f"Source:\n{source}\n{diff}",
             pytrace=False,
         )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The corpus: real decks by other authors (tests/corpus), as their tools gave them to reveal.js
+#
+# Each folder is laid out as test_corpus.py lays it out (corpus_support.make_project: the decks byte for byte, a
+# placeholder at every local path they name, a deckgen.yml with their tool's settings) and built once. reveal.js
+# gets each deck's body (front matter removed, as reveal-md and MkSlides remove it) with the separators its tool
+# gave the plugin (corpus_support.deck_separators): reveal-md's defaults or the deck's front matter, MkSlides'
+# mkslides.yml or reveal.js's defaults, the data-separator* attributes of the page of a reveal.js external file.
+# Left out, being the host page's and not the Markdown's: attributes a page forwards to every slide (the Rust
+# Workshop's class="markdown-slides").
+#
+# No deck is set aside: the PBA template deck, which deckgen once refused (front matter indented with tabs, a ````
+# fence never closed), builds now, with warnings (tabs read as js-yaml 3 reads them, the fence ended by the slide's
+# separator), and is compared whole. A deck that deckgen cannot build fails its test with the build's error.
+# ---------------------------------------------------------------------------------------------------------------
+
+CORPUS = corpus_support.corpus_root()
+CORPUS_DECKS = [f"corpus/{key}/{deck.name}" for key, spec in corpus_support.FOLDERS.items() for deck in spec.decks]
+
+
+def corpus_separators(spec: corpus_support.CorpusFolder, text: str) -> dict[str, str | None]:
+    """The separators the deck's tool gave reveal.js: corpus_support.deck_separators (the folder's settings, or
+    the deck's own front matter where its tool reads it), with reveal.js's real default notes regex "^s*notes?:"
+    where the tool left the notes separator alone (reveal-md, MkSlides, reveal.js external files)."""
+    seps = corpus_support.deck_separators(spec, text)
+    notes = NOTES_SEPARATOR if seps.notes == corpus_support.NOTES.pattern else seps.notes
+    return {"separator": seps.horizontal, "verticalSeparator": seps.vertical, "notesSeparator": notes}
+
+
+def _distinct_placeholders(project: corpus_support.Project) -> None:
+    """corpus_support writes the same bytes at every placeholder image, and local files are compared by content
+    (accepted: local-files): give each image bytes of its own (its path after the PNG's end, which decoders
+    ignore; a comment after an SVG's root), so that a wrong image is a difference."""
+    for place in project.placeholders:
+        mark = hashlib.sha256(place.relative_to(project.root).as_posix().encode()).hexdigest()
+        if place.suffix.lower() in corpus_support.IMAGE_SUFFIXES:
+            place.write_bytes(corpus_support.PNG_1X1 + mark.encode())
+        elif place.suffix.lower() == ".svg":
+            place.write_bytes(corpus_support.SVG_TINY + f"<!-- {mark} -->\n".encode())
+
+
+def _lay_out_corpus(key: str, root: Path, out: Path, only: str | None = None) -> dict[str, Deck]:
+    """One corpus folder as a deckgen project, as corpus_support lays it out for test_corpus.py (its deckgen.yml
+    holds the settings of the decks' tool); only: that deck alone. Returns the decks to compare, by test id."""
+    spec = corpus_support.FOLDERS[key]
+    skip = [d.name for d in spec.decks if only is not None and d.name != only]
+    project = corpus_support.make_project(CORPUS, spec, root, skip=skip)
+    _distinct_placeholders(project)
+    decks = {}
+    for spec_deck in spec.decks:
+        if spec_deck.name in skip:
+            continue
+        source = root / "slides" / (f"{spec_deck.name}/index.md" if spec_deck.folder else f"{spec_deck.name}.md")
+        text = source.read_text(encoding="utf-8")
+        front, body = corpus_support.split_front_matter(text)
+        page = out / spec_deck.name / "index.html"
+        name = f"corpus/{key}/{spec_deck.name}"
+        decks[name] = Deck(name, source, root, page, corpus_support.front_matter_data(front), body)
+        decks[name].separators = corpus_separators(spec, text)
+        decks[name].not_decks = spec.exclude
+    return decks
+
+
+def _corpus(base: Path, build_errors: dict[str, str]) -> dict[str, Deck]:
+    """Every corpus deck, built by deckgen one folder at a time (each deck alone when its folder fails)."""
+    decks: dict[str, Deck] = {}
+    for key, spec in corpus_support.FOLDERS.items():
+        folder = _lay_out_corpus(key, base / f"corpus-{key}", base / f"corpus-{key}-out")
+        try:
+            build(base / f"corpus-{key}", base / f"corpus-{key}-out", thumbnails=False)
+        except Exception:
+            for spec_deck in spec.decks:
+                root, out = base / f"corpus-{key}-{spec_deck.name}", base / f"corpus-{key}-{spec_deck.name}-out"
+                folder.update(_lay_out_corpus(key, root, out, only=spec_deck.name))
+                try:
+                    build(root, out, thumbnails=False)
+                except Exception as error:
+                    build_errors[f"corpus/{key}/{spec_deck.name}"] = f"{type(error).__name__}: {error}"
+        decks.update(folder)
+    return decks
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1106,6 +1351,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
         page = base / "repo-out" / name / "index.html"
         decks[f"deck:{name}"] = Deck(f"deck:{name}", repo / path, repo, page, front, body)
 
+    decks.update(_corpus(base, build_errors))
+
     for deck in decks.values():
         _prepare(deck)
     request = {
@@ -1140,6 +1387,11 @@ def test_snippet_renders_as_reveal_js(rendered: Rendered, name: str) -> None:
 @pytest.mark.parametrize("name", list(REPO_DECKS))
 def test_repository_deck_renders_as_reveal_js(rendered: Rendered, name: str) -> None:
     _check(rendered, f"deck:{name}")
+
+
+@pytest.mark.parametrize("name", CORPUS_DECKS)
+def test_corpus_deck_renders_as_reveal_js(rendered: Rendered, name: str) -> None:
+    _check(rendered, name)
 
 
 def test_accepted_differences_are_all_used(rendered: Rendered) -> None:

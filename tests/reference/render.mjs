@@ -319,7 +319,9 @@ export function renderDeck(markdown, { separator, verticalSeparator, notesSepara
   const stacks = readSlides(slidesElement);
   for (const stack of stacks) {
     for (const target of [stack, ...stack.slides]) {
-      // The plugin's own bookkeeping, not the author's.
+      // The plugin's own bookkeeping, not the author's (a <section data-markdown> written in a slide's Markdown
+      // is left alone: the plugin never converts it, and it keeps its attribute).
+      if (!('data-markdown-parsed' in target.attrs)) continue;
       delete target.attrs['data-markdown'];
       delete target.attrs['data-markdown-parsed'];
     }
