@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,8 @@ class Location:
 
 def _display(path: Path) -> str:
     """Show a path relative to the current folder when it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # not resolve(): a link is named as the user wrote it
+        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
     except (ValueError, OSError):
         return str(path)
 
@@ -83,3 +84,13 @@ class ErrorGroup(DeckgenError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def inside_project(path: Path, project: Path, what: str) -> Path:
+    """Return path resolved; a path (or a symbolic link) that resolves outside the project is an error."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(project.resolve()):
+        raise ConfigError(
+            f"{what} {path.name!r} is a link to {resolved}, outside the project; deckgen never reads it: "
+            "copy the file into the project", Location(path))
+    return resolved

@@ -38,7 +38,7 @@ def test_site_layout_index_and_nojekyll(tmp_path: Path) -> None:
     assert "2026-01-02" in index
     assert '<span class="deck-count">3 slides</span>' in index
     assert '<span class="deck-count">1 slide</span>' in index
-    assert 'href="alpha/"' in index and 'href="beta/"' in index and "draft" not in index
+    assert 'href="alpha/index.html"' in index and 'href="beta/index.html"' in index and "draft" not in index
     page = (out / "alpha" / "index.html").read_text()
     assert "<title>Alpha &amp; Omega</title>" in page
     # Every link of a deck page is relative and resolves inside build/.
@@ -64,7 +64,7 @@ def test_references_are_copied_once_and_rewritten(tmp_path: Path) -> None:
     two = (out / "two" / "index.html").read_text()
     assert 'src="../files/img/shared.png"' in one and 'src="../files/img/shared.png"' in two
     assert 'src="../static/logo.png"' in one
-    assert 'href="../two/"' in one
+    assert 'href="../two/index.html"' in one
     assert 'href="https://example.org/x.png"' in one
     assert 'data-background-image="../files/slides/two/own.png"' in two
     assert 'src="../files/slides/two/clip%20one.mp4"' in two and 'poster="../files/slides/two/own.png"' in two

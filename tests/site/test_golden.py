@@ -73,7 +73,7 @@ def test_tour_dialect_features(tour: tuple[str, Path]) -> None:
     assert "---\nNote: not a note" in html
     assert html.count('class="arithmatex"') == 4
     assert '\n<img src="../files/slides/img/diagram.svg" alt="How deckgen works" class="r-stretch">\n' in html
-    assert '<a href="../quickstart/">link to the quickstart deck</a>' in html
+    assert '<a href="../quickstart/index.html">link to the quickstart deck</a>' in html
     assert '<div class="columns">' in html and "<strong>Left:</strong>" in html
     assert 'href="../files/slides/tour.css"' in html
     options = re.search(r"var options = (\{.*\});", html)[1]

@@ -42,7 +42,7 @@ def test_text_cards_without_thumbnails(project: Path) -> None:
     assert re.findall(r'<h2 class="deck-title">([^<]*)</h2>', index) == TITLES
     assert index.count('class="deck-picture deck-picture-text"') == 3 and "<img" not in index
     assert not list(out.glob("*/thumbnail.*"))
-    assert 'href="alpha/?speaker"' in index and 'href="gamma/?speaker"' in index and ".pdf" not in index
+    assert 'href="alpha/index.html?speaker"' in index and 'href="gamma/index.html?speaker"' in index and ".pdf" not in index
     assert "Tropical &lt;fruit&gt; &amp; more" in index
     assert '<form class="deck-search" role="search" hidden>' in index
     assert '<script src="static/deckgen/index.js" defer></script>' in index

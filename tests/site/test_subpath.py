@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from projects import REPO
@@ -32,8 +33,8 @@ def test_every_deck_and_asset_loads_under_a_project_path(site_root: Path, serve_
     index.wait_for_load_state("networkidle")
     assert index.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     hrefs = index.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
-    decks = sorted({h for h in hrefs if h.endswith("/") and h != base})
-    assert decks == [base + "quickstart/", base + "tour/"]
+    decks = sorted({h for h in hrefs if h.endswith("/index.html")})
+    assert decks == [base + "quickstart/index.html", base + "tour/index.html"]
     pdfs = [h for h in hrefs if h.endswith(".pdf")]
     assert len(pdfs) == 2
     for pdf in pdfs:
@@ -47,7 +48,7 @@ def test_every_deck_and_asset_loads_under_a_project_path(site_root: Path, serve_
         page.wait_for_load_state("networkidle")
         assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)"), url
         for link in _links(page.content()):
-            assert page.request.get(page.url.split("#")[0] + link).ok, (url, link)
+            assert page.request.get(urljoin(page.url.split("#")[0], link)).ok, (url, link)
     assert watched.problems == []
 
 

@@ -35,7 +35,9 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
     source = load_deck_source(name, path)
     options = deck_options(source.front_matter, site)
     separators = Separators.from_options(options.separator, options.verticalSeparator, options.notesSeparator)
-    return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path))
+    regex_at = next((options.locations[k] for k in ("separator", "verticalSeparator", "notesSeparator")
+                     if k in options.locations), None)
+    return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path, regex_at=regex_at))
 
 
 def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from deckgen.dialect.deadline import DeadlineExceeded, run_with_deadline
 from deckgen.dialect.separators import Separators, SlideText, Unclosed, split_by_patterns
 from deckgen.errors import DeckError, Location
 
@@ -31,14 +32,26 @@ def _lines_of_interest(body: str, first_line: int) -> Iterator[tuple[int, int, i
         yield start, match.end(), number, match.group(), match.lastgroup
 
 
-def split_slides(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
+REGEX_SECONDS = 2.0  # a deck's own separators must split it in this time
+
+
+def split_slides(
+    body: str, first_line: int, separators: Separators, path: Path, *, regex_at: Location | None = None
+) -> list[list[SlideText]]:
     """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code.
 
     A fence that is never closed is no fence for splitting, as in reveal.js: the next separator still cuts the
     slide (whose rest is code, as the author saw it), with a warning naming the fence's line.
     """
     if separators.custom:
-        return _checked(split_by_patterns(body, first_line, separators, path), path, first_line)
+        try:
+            stacks = run_with_deadline(REGEX_SECONDS, split_by_patterns, body, first_line, separators, path)
+        except DeadlineExceeded:
+            raise DeckError(
+                f"the deck's separator regexes took more than {REGEX_SECONDS:g} s on this deck and were stopped "
+                "(a pattern like (a+)+ backtracks without end); simplify separator, verticalSeparator or "
+                "notesSeparator", regex_at or Location(path, 1)) from None
+        return _checked(stacks, path, first_line)
     unclosed: set[int] = set()
     while True:
         stacks = _split_lines(body, first_line, separators, unclosed)

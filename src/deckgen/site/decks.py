@@ -9,10 +9,11 @@ from pathlib import Path
 from deckgen.config.options import SiteConfig
 from deckgen.dialect.deck import Deck
 from deckgen.dialect.parse import SplitDeck, render_decks, split_deck
-from deckgen.errors import ConfigError, DeckgenError, ErrorGroup, Location
+from deckgen.errors import ConfigError, DeckgenError, ErrorGroup, Location, inside_project
 
-# Folders of build/ that deckgen writes itself; a deck cannot have their name.
-RESERVED_NAMES = frozenset({"vendor", "files", "static"})
+# Files and folders of build/ that deckgen writes itself; a deck cannot have their name (in any case: file
+# systems that ignore case would mix them up).
+RESERVED_NAMES = frozenset({"vendor", "files", "static", "index.html", ".nojekyll"})
 log = logging.getLogger(__name__)
 
 
@@ -21,6 +22,7 @@ def discover_decks(project: Path, exclude: list[str]) -> list[tuple[str, Path]]:
     slides = project / "slides"
     if not slides.is_dir():
         raise ConfigError(f"no slides/ folder in {project}: put one deck per slides/NAME.md")
+    inside_project(slides, project, "the slides/ folder")
     found: list[tuple[str, Path]] = []
     for entry in sorted(slides.iterdir()):
         if entry.name.startswith((".", "_")):
@@ -31,10 +33,11 @@ def discover_decks(project: Path, exclude: list[str]) -> list[tuple[str, Path]]:
             name, path = entry.name, entry / "index.md"
         else:
             continue
+        inside_project(path, project, "deck")
         rel = path.relative_to(slides).as_posix()
         if any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(entry.name, pattern) for pattern in exclude):
             continue
-        if name in RESERVED_NAMES:
+        if name.lower() in RESERVED_NAMES:
             raise ConfigError(
                 f"a deck cannot be named {name!r}: build/{name}/ holds deckgen's own files; rename the deck",
                 Location(path),

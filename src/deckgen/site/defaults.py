@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from deckgen.errors import inside_project
+
 
 @lru_cache(maxsize=1)
 def defaults_dir() -> Path:
@@ -20,7 +22,12 @@ def layered_files(project: Path, folder: str) -> dict[str, Path]:
     files: dict[str, Path] = {}
     for root in (defaults_dir() / folder, project / folder):
         if root.is_dir():
+            own = root == project / folder
+            if own:
+                inside_project(root, project, f"the {folder}/ folder")
             for path in sorted(root.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
+                    if own:
+                        inside_project(path, project, "file")
                     files[path.relative_to(root).as_posix()] = path
     return files

@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
 from deckgen import __version__
 from deckgen.dialect.attributes import format_attributes
 from deckgen.dialect.deck import Deck, Slide
-from deckgen.errors import ConfigError, Location
+from deckgen.errors import ConfigError, DeckgenError, Location, inside_project
 from deckgen.site.defaults import defaults_dir
 
 
@@ -28,10 +29,26 @@ class DeckPage:
     reveal_options: dict[str, Any]
 
 
+class _ProjectTemplates(jinja2.FileSystemLoader):
+    """The project's templates/: a template (or the folder) that links outside the project is never read."""
+
+    def __init__(self, project: Path) -> None:
+        super().__init__(project / "templates")
+        self.project = project
+        if (project / "templates").exists():
+            inside_project(project / "templates", project, "the templates/ folder")
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename is not None:
+            inside_project(Path(filename), self.project, "template")
+        return source, filename, uptodate
+
+
 def template_environment(project: Path) -> jinja2.Environment:
     """Templates of the project's templates/ first, then deckgen's defaults."""
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(project / "templates"),
+        _ProjectTemplates(project),
         jinja2.FileSystemLoader(defaults_dir() / "templates"),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True,
@@ -46,8 +63,26 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"template error: {exc.message}", Location(exc.filename or name, exc.lineno)) from None
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"template {name}: {exc}", Location(name)) from None
+    except DeckgenError:
+        raise
+    except RecursionError:
+        raise ConfigError(f"template {name} includes or extends itself without end", Location(name)) from None
+    except Exception as exc:  # noqa: BLE001 - a user's template may raise anything: report it with its line
+        where = _template_line(exc) or Location(name)
+        kind = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
+        raise ConfigError(f"template error: {kind}{exc}", where) from None
+
+
+def _template_line(exc: BaseException) -> Location | None:
+    """The template file and line where exc was raised (Jinja2 maps its frames onto template lines)."""
+    found = None
+    frame = exc.__traceback__
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".j2", ".jinja")) and Path(filename).is_file():
+            found = Location(Path(filename), frame.tb_lineno)
+        frame = frame.tb_next
+    return found
 
 
 def section_html(slide: Slide) -> str:
@@ -90,6 +125,14 @@ def render_deck(
     )
 
 
+def _url(site_path: str | None) -> str | None:
+    """A site path (with an optional ?query) as a URL: each path segment percent-encoded."""
+    if site_path is None:
+        return None
+    path, mark, query = site_path.partition("?")
+    return quote(path) + mark + query
+
+
 def render_index(
     env: jinja2.Environment,
     site: dict[str, str],
@@ -104,16 +147,17 @@ def render_index(
     cards = [
         {
             "name": deck.name,
-            "url": deck.name + "/",
-            "speaker_url": deck.name + "/?speaker",
+            # index.html written out: from file:// a folder link opens a listing, not the deck.
+            "url": quote(deck.name) + "/index.html",
+            "speaker_url": quote(deck.name) + "/index.html?speaker",
             "title": deck.title,
             "description": deck.options.description,
             "author": deck.options.author,
             "date": deck.options.date,
             "slide_count": deck.slide_count,
             "horizontal_count": len(deck.stacks),
-            "picture": pictures.get(deck.name),
-            "pdf": pdfs.get(deck.name),
+            "picture": _url(pictures.get(deck.name)),
+            "pdf": _url(pdfs.get(deck.name)),
             "hue": int(hashlib.sha1(deck.name.encode()).hexdigest()[:4], 16) % 360,  # colour of a text card
         }
         for deck in decks

@@ -45,6 +45,7 @@ class SiteFiles:
         self.root = self.project.resolve()
         self.static = (self.project / "static").resolve()
         self._resolved: dict[tuple[str, Path], tuple[str | None, Path | None]] = {}
+        self._stylesheets: set[Path] = set()
 
     def site_path(self, source: Path) -> str:
         """Where a project file lives in the site (static/ keeps its place, the rest goes under files/)."""
@@ -86,7 +87,7 @@ class SiteFiles:
             return None
         resolved = resolved.resolve()
         if resolved in self.deck_pages:
-            return self.deck_pages[resolved] + "/"
+            return self.deck_pages[resolved] + "/index.html"  # works from file:// too
         if resolved.is_dir():
             return None
         if not resolved.is_file():
@@ -176,6 +177,9 @@ class SiteFiles:
         if site is None:
             return None
         source = (self.root / site[len("files/"):]) if site.startswith("files/") else self.static / site[7:]
+        if source in self._stylesheets:
+            return site  # read already (an @import cycle, which browsers ignore, or a sheet two decks share)
+        self._stylesheets.add(source)
         text = source.read_text(encoding="utf-8", errors="replace")
         css_where = Location(source)
         for match in _CSS_IMPORT.finditer(text):

@@ -1,0 +1,43 @@
+"""Run a deck's own regular expressions with a time limit: a separator that backtracks catastrophically
+(`(a+)+$`) would otherwise hang the build, or the live preview's builder, for ever.
+
+In the main thread, a timer signal interrupts the match (Python's regex engine checks for signals); in another
+thread (the live preview builds in one), the work runs in a forked process that is stopped at the deadline.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class DeadlineExceeded(Exception):
+    """The work did not finish in time."""
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise DeadlineExceeded
+
+
+def run_with_deadline(seconds: float, work: Callable[..., T], *args: Any) -> T:
+    """Return work(*args), or raise DeadlineExceeded after seconds."""
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        previous = signal.signal(signal.SIGALRM, _interrupt)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return work(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(work, args)
+        try:
+            return pending.get(timeout=seconds)
+        except multiprocessing.TimeoutError:
+            raise DeadlineExceeded from None
