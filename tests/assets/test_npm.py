@@ -7,6 +7,7 @@ import json
 import socket
 import tarfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,8 @@ class FakeRegistry:
     url: str
     tarballs: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    # Misbehaviour, one entry per coming request: "cut" (half the body, then close), "500", "trickle".
+    faults: list[str] = field(default_factory=list)
 
     def publish(self, name: str, version: str, data: bytes) -> Package:
         basename = name.rpartition("/")[2]
@@ -63,6 +66,26 @@ def registry() -> Iterator[FakeRegistry]:
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             fake.requests.append(self.path)
             body = fake.tarballs.get(self.path)
+            fault = fake.faults.pop(0) if fake.faults else None
+            if fault == "500":
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if fault in ("cut", "trickle") and body is not None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if fault == "cut":
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                for byte in body[:40]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
             self.send_response(200 if body is not None else 404)
             self.send_header("Content-Length", str(len(body or b"")))
             self.end_headers()
@@ -358,3 +381,62 @@ def test_cache_root_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clean
     assert npm.cache_root() == clean_env / ".cache" / "deckgen"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert npm.cache_root() == tmp_path / "xdg" / "deckgen"
+
+
+# -- a registry that cuts off, fails for a moment or trickles ----------------------------------------------------
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(npm, "RETRY_PAUSE", 0.01)
+    monkeypatch.setattr(npm, "SLOW_AFTER", 0.5)
+
+
+def test_a_download_cut_off_or_failing_for_a_moment_is_tried_again(
+    registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch, quick_retries: None
+) -> None:
+    use(registry, monkeypatch)
+    pkg = registry.publish("katex", "0.19.1", make_tarball(package_files("katex", "0.19.1")))
+    registry.faults += ["cut", "500"]
+    folder = npm.package_dir(pkg)
+    assert (folder / "package.json").is_file() and len(registry.requests) == 3
+
+
+def test_a_download_that_keeps_failing_says_so_after_its_attempts(
+    registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch, quick_retries: None
+) -> None:
+    use(registry, monkeypatch)
+    pkg = registry.publish("katex", "0.19.1", make_tarball(package_files("katex", "0.19.1")))
+    registry.faults += ["cut"] * npm.ATTEMPTS
+    with pytest.raises(AssetError, match=r"cut off after .* bytes\) \(tried 3 times\); deckgen needs it once"):
+        npm.package_dir(pkg)
+    assert not npm.cache_entry(pkg).exists()
+
+
+def test_a_trickling_download_is_given_up(
+    registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch, quick_retries: None
+) -> None:
+    use(registry, monkeypatch)
+    monkeypatch.setattr(npm, "ATTEMPTS", 1)
+    pkg = registry.publish("katex", "0.19.1", make_tarball(package_files("katex", "0.19.1", big=b"x" * 50_000)))
+    registry.faults.append("trickle")
+    started = time.monotonic()
+    with pytest.raises(AssetError, match="the download trickled"):
+        npm.package_dir(pkg)
+    assert time.monotonic() - started < 10
+
+
+def test_a_cached_file_changed_after_verification_is_never_shipped(
+    registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(registry, monkeypatch)
+    pkg = registry.publish("reveal.js", "6.0.2", make_tarball(package_files("reveal.js", "6.0.2",
+                                                                             **{"dist/reveal.js": b"// reveal"})))
+    folder = npm.package_dir(pkg)
+    assert npm.checked_file(pkg, folder, "dist/reveal.js").read_bytes() == b"// reveal"
+    (folder / "dist" / "reveal.js").write_bytes(b"// evil")
+    with pytest.raises(AssetError, match="was changed or damaged since deckgen verified the package; delete"):
+        npm.checked_file(pkg, folder, "dist/reveal.js")
+    (folder.parent / ".files.json").unlink()  # a cache from before the record: downloaded and verified again
+    assert npm.package_dir(pkg) == folder and len(registry.requests) == 2
+    assert npm.checked_file(pkg, folder, "dist/reveal.js").read_bytes() == b"// reveal"

@@ -8,6 +8,7 @@ name is written here: the registry URL is always discovered at run time.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -25,12 +26,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 30.0
-"""Seconds to wait for the registry before giving up on a download."""
+"""Seconds to wait for the registry to answer, or for the next bytes of a download."""
+
+MIN_RATE = 20_000
+"""Bytes per second a download must average once SLOW_AFTER seconds have passed: a trickle is given up."""
+
+SLOW_AFTER = 30.0
+
+ATTEMPTS = 3
+"""Downloads cut off, timed out or answered 5xx are tried this many times, a little apart."""
+
+RETRY_PAUSE = 1.0
 
 NPM_TIMEOUT = 10.0
 """Seconds to wait for ``npm config get registry``."""
 
 _MARKER = ".verified"
+_MANIFEST = ".files.json"  # size and sha256 of every extracted file, written once the tarball was verified
 _REGISTRY_LINE = re.compile(r"^\s*registry\s*=\s*(\S.*?)\s*$")
 _ENV_REFERENCE = re.compile(r"\$\{([^}]+)\}")
 
@@ -182,9 +194,52 @@ def _from_assets(pkg: Package) -> Path | None:
 
 def _is_verified(entry: Path, pkg: Package) -> bool:
     try:
-        return (entry / _MARKER).read_text(encoding="utf-8").strip() == pkg.integrity
+        marked = (entry / _MARKER).read_text(encoding="utf-8").strip() == pkg.integrity
+        return marked and (entry / _MANIFEST).is_file()
     except OSError:
         return False
+
+
+def _manifest(folder: Path) -> dict[str, list[int | str]]:
+    """Size and sha256 of every file under folder, by relative POSIX path."""
+    return {
+        path.relative_to(folder).as_posix(): [path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()]
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+_CHECKED: dict[tuple[str, int, int], bool] = {}
+
+
+def checked_file(pkg: Package, folder: Path, relative: str) -> Path:
+    """A file of a package folder, checked against the sizes and hashes recorded when the package was verified.
+
+    A cached file changed or damaged since (a disk error, an edit, tampering) is an error, never shipped. Files of
+    a DECKGEN_ASSETS folder (the user's own node_modules) have no record and are used as they are.
+    """
+    path = folder.joinpath(*relative.split("/"))
+    manifest_file = folder.parent / _MANIFEST
+    if folder.name != "package" or not manifest_file.is_file():
+        return path
+    try:
+        stat = path.stat()
+    except OSError:
+        return path  # missing: the caller names it
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _CHECKED:
+        try:
+            record = json.loads(manifest_file.read_text(encoding="utf-8")).get(relative)
+            ok = record is not None and record[0] == stat.st_size and (
+                record[1] == hashlib.sha256(path.read_bytes()).hexdigest())
+        except (OSError, ValueError, TypeError, IndexError):
+            ok = False
+        if not ok:
+            raise AssetError(
+                f"the cached file {relative} of {pkg} ({path}) was changed or damaged since deckgen verified the "
+                f"package; delete {folder.parent} so deckgen downloads it again"
+            )
+        _CHECKED[key] = True
+    return path
 
 
 # -- download, verify, extract --------------------------------------------------------------------------
@@ -195,29 +250,68 @@ def tarball_url(pkg: Package, registry: str) -> str:
     return f"{registry.rstrip('/')}/{pkg.name}/-/{pkg.basename}-{pkg.version}.tgz"
 
 
+class _Stalled(OSError):
+    """A download that trickles slower than MIN_RATE."""
+
+
 def _download(pkg: Package, registry: str) -> bytes:
+    """Fetch the tarball, trying again when the registry cuts off, stalls or fails for a moment."""
+    import http.client
+    import time
     import urllib.error
-    import urllib.request
 
     url = tarball_url(pkg, registry)
-    log.info("downloading %s from %s", pkg, registry)
-    try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        raise AssetError(
-            f"cannot download {pkg} from {registry}: the registry answered HTTP {exc.code} for {url}. Check "
-            "that DECKGEN_NPM_REGISTRY (or your npm registry setting) names an npm registry that serves "
-            f"{pkg}, or point DECKGEN_ASSETS at a node_modules folder holding {pkg} (npm install {pkg})."
-        ) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise AssetError(
-            f"cannot download {pkg} from {registry} ({reason}); deckgen needs it once, then works offline. "
-            f"Connect once and run the command again, or point DECKGEN_ASSETS at a node_modules folder "
-            f"holding {pkg} (npm install {pkg}), or set DECKGEN_NPM_REGISTRY to a registry you can reach."
-        ) from exc
+    for attempt in range(1, ATTEMPTS + 1):
+        log.info("downloading %s from %s", pkg, registry)
+        try:
+            return _fetch(url)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            if exc.code >= 500 and attempt < ATTEMPTS:
+                time.sleep(RETRY_PAUSE * attempt)
+                continue
+            raise AssetError(
+                f"cannot download {pkg} from {registry}: the registry answered HTTP {exc.code} for {url}. Check "
+                "that DECKGEN_NPM_REGISTRY (or your npm registry setting) names an npm registry that serves "
+                f"{pkg}, or point DECKGEN_ASSETS at a node_modules folder holding {pkg} (npm install {pkg})."
+            ) from exc
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+            if attempt < ATTEMPTS and not isinstance(exc, ValueError):
+                log.info("download of %s failed (%s); trying again", pkg, reason)
+                time.sleep(RETRY_PAUSE * attempt)
+                continue
+            tries = f" (tried {ATTEMPTS} times)" if attempt > 1 else ""
+            raise AssetError(
+                f"cannot download {pkg} from {registry} ({reason}){tries}; deckgen needs it once, then works "
+                f"offline. Connect once and run the command again, or point DECKGEN_ASSETS at a node_modules "
+                f"folder holding {pkg} (npm install {pkg}), or set DECKGEN_NPM_REGISTRY to a registry you can "
+                "reach."
+            ) from exc
+    raise AssertionError("unreachable")
+
+
+def _fetch(url: str) -> bytes:
+    import time
+    import urllib.request
+
+    started = time.monotonic()
+    chunks: list[bytes] = []
+    received = 0
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        expected = response.length
+        while True:
+            chunk = response.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            received += len(chunk)
+            elapsed = time.monotonic() - started
+            if elapsed > SLOW_AFTER and received < MIN_RATE * elapsed:
+                raise _Stalled(f"the download trickled: {received:,} bytes in {elapsed:.0f} s")
+    if expected is not None and received < expected:
+        raise _Stalled(f"the download was cut off after {received:,} of {expected:,} bytes")
+    return b"".join(chunks)
 
 
 def sri(data: bytes) -> str:
@@ -251,6 +345,7 @@ def _install(pkg: Package, data: bytes, entry: Path) -> None:
         raise _cache_error(pkg, entry, exc) from exc
     try:
         extract_tarball(pkg, data, tmp / "package")
+        (tmp / _MANIFEST).write_text(json.dumps(_manifest(tmp / "package")), encoding="utf-8")
         (tmp / _MARKER).write_text(pkg.integrity + "\n", encoding="utf-8")
         _move_into_place(pkg, tmp, entry)
     except OSError as exc:

@@ -398,7 +398,7 @@ class VendorSet:
         return self._dirs[pkg]
 
     def _source(self, pkg: Package, path: str) -> Path:
-        source = self._package_dir(pkg).joinpath(*path.split("/"))
+        source = npm.checked_file(pkg, self._package_dir(pkg), path)
         if not source.is_file():
             raise AssetError(
                 f"{pkg} has no file {path} in {self._dirs[pkg]}. The folder is incomplete: delete it so "

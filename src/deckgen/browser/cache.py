@@ -95,6 +95,17 @@ def _site_path(folder: str, url: str) -> str | None:
     return None if path.startswith("../") or path == ".." else path
 
 
+def whole_file(data: bytes, suffix: str) -> bool:
+    """Whether a cached picture or PDF is whole: its format's start and end markers are there."""
+    if suffix in (".jpg", ".jpeg"):
+        return data[:3] == b"\xff\xd8\xff" and data.rstrip(b"\0")[-2:] == b"\xff\xd9"
+    if suffix == ".pdf":
+        return data[:5] == b"%PDF-" and b"%%EOF" in data[-1024:]
+    if suffix == ".png":
+        return data[:8] == b"\x89PNG\r\n\x1a\n" and data[-8:-4] == b"IEND"
+    return bool(data)
+
+
 class MadeCache:
     """Files made in the browser, by key, in a folder of the user's cache; an unwritable cache is a warning."""
 
@@ -109,6 +120,10 @@ class MadeCache:
         try:
             data = path.read_bytes()
         except OSError:
+            return None
+        if not whole_file(data, self.suffix):  # truncated or damaged since: made again, never shipped
+            log.info("%s is damaged; making it again", path)
+            path.unlink(missing_ok=True)
             return None
         _touch(path)
         return data
