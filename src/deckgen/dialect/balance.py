@@ -53,6 +53,10 @@ def balance(html: str) -> Balanced:
                 while (popped := stack.pop()) != name:
                     if popped in _FORMATTING:
                         carried.append(popped)
+            elif name in carried:  # the browser's adoption agency ends a formatting element carried along
+                carried.reverse()
+                carried.remove(name)
+                carried.reverse()
             elif name in _ESCAPING:
                 strays.append(tag.span())
                 repaired.append(f"</{name}> closes an element the slide never opened: left out")
