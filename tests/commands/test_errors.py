@@ -44,9 +44,14 @@ CASES = {
         {"slides/bad.md": "---\ntitle: x\n---\n\n\n"},
         "slides/bad.md:4: deck has no slides: write Markdown after the front matter",
     ),
-    "unclosed_fence": (
-        {"slides/bad.md": "# x\n\n~~~python\nprint(1)\n\n---\n\n# y\n"},
-        "slides/bad.md:3: code fence ~~~ opened here is never closed; add a closing ~~~ line",
+    # (a fence never closed is a warning: the slide's separators still cut it, as in reveal.js)
+    "unclosed_script": (
+        {"slides/bad.md": "# x\n\n---\n\n<script>\nlet x = 1;\n"},
+        "slides/bad.md:5: this slide's HTML would break the deck: <script> is never closed by </script>",
+    ),
+    "include_cycle": (
+        {"slides/bad.md": "# x\n\n--8<-- \"bad.md\"\n"},
+        "slides/bad.md:3: includes go round in a circle: slides/bad.md includes slides/bad.md",
     ),
     "bad_separator_regex": (
         {"slides/bad.md": "---\nseparator: \"^(---\"\n---\n# x\n"},

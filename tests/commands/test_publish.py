@@ -298,5 +298,10 @@ def test_deploy_reports_a_rejected_push(repo: tuple[Path, Path], capsys: pytest.
     assert main(["deploy", str(work)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: git push origin gh-pages failed: ")
-    assert "pushes are closed" in err and "push it with git push origin gh-pages" in err
+    assert "pushes are closed" in err and "Nothing was deployed" in err
     assert _git(bare, "branch", "--list", "gh-pages") == ""
+    # The local branch moves only once the remote took the commit: nothing to push by hand, nothing to undo.
+    assert _git(work, "branch", "--list", "gh-pages") == ""
+    hook.unlink()
+    assert main(["deploy", str(work)]) == 0
+    assert _git(bare, "rev-parse", "gh-pages") == _git(work, "rev-parse", "gh-pages")

@@ -10,7 +10,7 @@ from deckgen.config.options import load_site_config
 from deckgen.dialect.deck import Deck
 from deckgen.errors import raise_errors
 from deckgen.site.decks import parse_decks
-from deckgen.site.output import check_output_dir, write_site
+from deckgen.site.output import check_output_dir, check_path, output_lock, write_site
 from deckgen.site.plan import Content, SitePlanner, plan_site
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,10 @@ def build(
     thumbnails: pictures of first slides on the index (True: required, None: when Chromium is there);
     pdf: each deck's PDF as NAME/NAME.pdf. Both are made from the planned site before anything is written.
     """
+    check_path(project, "project folder")
     project = project.resolve()
-    out = (out or project / "build").resolve()
-    check_output_dir(out, project)
+    # Checked before anything is built, and again under the lock, just before the site is swapped in.
+    out = check_output_dir(out or project / "build", project)
     site = load_site_config(project, config_file, strict=strict)
     decks, errors = parse_decks(project, site)
     planner = SitePlanner(project, site)
@@ -56,6 +57,8 @@ def build(
         files.update(made.files)
         files["index.html"] = planner.index_page(decks, pictures=made.pictures, pdfs=made.pdfs)
         shot = made.shot
-    write_site(files, out)
+    with output_lock(out):  # another build of the same output waits for this one, then writes its own site
+        check_output_dir(out, project)
+        write_site(files, out)
     log.info("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
     return BuildResult(out, decks, files, pictures_shot=shot)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -66,12 +69,10 @@ def init_project(root: Path, *, force: bool = False) -> InitResult:
         raise InitError(f"{root} already holds {', '.join(existing)}: deckgen init overwrites no file unless "
                         "--force is given; nothing was written")
     result = InitResult(root, overwritten=existing)
-    for name, content in files.items():
-        _write(root / name, content)
-        result.written.append(name)
     if gitignore is not None:
-        _write(root / GITIGNORE, gitignore)
-        result.written.append(GITIGNORE)
+        files[GITIGNORE] = gitignore
+    _write_all(root, files)
+    result.written = list(files)
     log.info("wrote %s", ", ".join(result.written))
     return result
 
@@ -103,9 +104,88 @@ def _merged_gitignore(path: Path) -> bytes | None:
     return text + separator + f"{IGNORED}\n".encode()
 
 
-def _write(path: Path, content: bytes) -> None:
+def _write_all(root: Path, files: dict[str, bytes]) -> None:
+    """Write every file (relative name -> content) under root, or none of them.
+
+    Each file is written to a new temporary name next to it (mode 0666 less the umask, as open makes it); only
+    when all are written are they renamed into place, a file being replaced (--force) kept aside until the end.
+    After any failure every file is as it was and every folder made for the new files is removed.
+    """
+    made: list[Path] = []  # folders created, parents first
+    staged: list[tuple[Path, Path]] = []  # (temporary file, its final path)
+    placed: list[tuple[Path, Path | None]] = []  # (final path, the file it replaced, kept aside)
+    current = root
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    except OSError as exc:
-        raise InitError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        for name, content in files.items():
+            current = root / name
+            _make_folders(current.parent, made)
+            staged.append((_write_new(current, content), current))
+        for temp, final in staged:
+            current = final
+            aside = None
+            if final.exists() or final.is_symlink():
+                aside = _free_name(final, "old")
+                os.rename(final, aside)
+            placed.append((final, aside))
+            os.rename(temp, final)
+    except BaseException as exc:
+        _roll_back(made, staged, placed)
+        if isinstance(exc, OSError):
+            raise InitError(f"cannot write {current}: {exc.strerror or exc}; nothing was written") from None
+        raise
+    for _final, aside in placed:
+        if aside is not None:
+            with contextlib.suppress(OSError):
+                aside.unlink()
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    missing = []
+    while not (folder.exists() or folder.is_symlink()):
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        os.mkdir(path)  # 0777 less the umask; FileExistsError if something appeared meanwhile
+        made.append(path)
+
+
+def _free_name(path: Path, kind: str) -> Path:
+    while True:
+        candidate = path.with_name(f".{path.name}.deckgen-init-{kind}-{secrets.token_hex(4)}")
+        if not (candidate.exists() or candidate.is_symlink()):
+            return candidate
+
+
+def _write_new(path: Path, content: bytes) -> Path:
+    """Write content to a new file named after path, next to it; return that file."""
+    while True:
+        temp = _free_name(path, "new")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        break
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _roll_back(made: list[Path], staged: list[tuple[Path, Path]], placed: list[tuple[Path, Path | None]]) -> None:
+    for final, aside in reversed(placed):
+        with contextlib.suppress(OSError):
+            if aside is not None:
+                os.replace(aside, final)
+            elif final.is_file() and not final.is_symlink():
+                final.unlink()
+    for temp, _final in staged:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,14 @@ def export_pdf(
     files.update({**planner.static_files(), **planner.vendor_files()})
     names = [one.name for one in chosen]
     targets = _targets(names, output)
+    # Checked before printing (nothing is written if one target is refused) and again just before writing.
+    protected = _protected_files(project, decks, config_file)
+    for target in targets.values():
+        _check_target(target, protected)
     printed = run_async(print_site(files, names, options))
     written = []
     for name in names:
+        _check_target(targets[name], protected)
         _write_atomically(targets[name], printed[name])
         written.append((targets[name], page_count(printed[name])))
     return written
@@ -72,6 +78,8 @@ def _choose(project: Path, decks: list[Deck], errors: list[DeckgenError], wanted
 
 
 def _targets(names: list[str], output: Path | None) -> dict[str, Path]:
+    if output is not None and "\0" in os.fspath(output):
+        raise DeckgenError(f"-o {str(output)!r} contains a NUL byte: no file can be named so")
     if len(names) == 1:
         return {names[0]: output or Path(f"{names[0]}.pdf")}
     folder = output or Path(".")
@@ -80,13 +88,58 @@ def _targets(names: list[str], output: Path | None) -> dict[str, Path]:
     return {name: folder / f"{name}.pdf" for name in names}
 
 
+def _protected_files(project: Path, decks: list[Deck], config_file: Path | None) -> dict[Path, str]:
+    """Files deckgen pdf never replaces, whatever they hold: resolved path -> what the file is."""
+    protected = {(project / "deckgen.yml").resolve(): "the project's configuration"}
+    if config_file is not None:
+        protected[config_file.resolve()] = "the project's configuration"
+    for deck in decks:
+        protected[deck.path.resolve()] = f"the source of the deck {deck.name!r}"
+    return protected
+
+
+def _check_target(target: Path, protected: dict[Path, str]) -> None:
+    """Refuse to replace anything but a PDF: a deck's source, the configuration, a folder, any other file."""
+    refuse = "deckgen pdf replaces only PDF files; choose another -o, nothing was written"
+    try:
+        resolved = target.resolve()  # a symbolic link: what would be replaced is the file it points to
+        if resolved in protected:
+            raise DeckgenError(f"{target} is {protected[resolved]}: {refuse}")
+        info = resolved.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DeckgenError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DeckgenError(f"{target} is a folder: give -o the PDF file to write; nothing was written")
+    if not stat.S_ISREG(info.st_mode):
+        raise DeckgenError(f"{target} exists and is not a PDF file: {refuse}")
+    try:
+        with open(resolved, "rb") as stream:
+            magic = stream.read(5)
+    except OSError as exc:
+        raise DeckgenError(f"{target} exists and cannot be read ({exc.strerror or exc}): {refuse}") from None
+    if magic != b"%PDF-":
+        raise DeckgenError(f"{target} exists and is not a PDF: {refuse}")
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
+    """Write data to a new file next to target (mode 0666 less the umask, as open makes it), then rename it."""
     target = target.resolve()
+    temp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        while temp is None:
+            candidate = target.parent / f".{target.name}.{secrets.token_hex(4)}"
+            try:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            temp = candidate
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         os.replace(temp, target)
     except OSError as exc:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise DeckgenError(f"cannot write {target}: {exc.strerror or exc}") from None
