@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +64,30 @@ class AssetError(DeckgenError):
 
 
 def sort_errors(errors: list[DeckgenError]) -> list[DeckgenError]:
-    """Sort errors by file and line, the order they are reported in."""
-    return sorted(errors, key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
+    """Sort errors by file and line, the order they are reported in; an error found again (a part that fifty
+    decks include) is reported once."""
+    unique = list({str(e): e for e in errors}.values())
+    return sorted(unique, key=lambda e: (str(e.location.path), e.location.line or 0) if e.location else ("", 0))
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(log: logging.Logger, where: Location, message: str) -> None:
+    """Log a warning about a place once per run, however many decks include that place."""
+    text = f"{where}: warning: {message}"
+    if text not in _WARNED:
+        _WARNED.add(text)
+        log.warning("%s", text)
 
 
 def raise_errors(errors: list[DeckgenError]) -> None:
     """Raise the errors found, sorted: one as itself, several as an ErrorGroup; nothing when there are none."""
+    errors = sort_errors(errors)
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise ErrorGroup(sort_errors(errors))
+        raise ErrorGroup(errors)
 
 
 class ErrorGroup(DeckgenError):

@@ -98,6 +98,7 @@ class SiteConfig:
     exclude: list[str]
     defaults: YamlDoc
     strict: bool = False
+    project: Path | None = None  # the project folder (includes must stay inside it)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def load_site_config(project: Path, config_file: Path | None = None, *, strict: 
     if not path.is_file():
         if config_file is not None:
             raise ConfigError(f"config file {path} does not exist")
-        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict)
+        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project)
     doc = parse_yaml(_read_text(path), path, first_line=1)
     problems = Problems(strict)
     values: dict[str, Any] = {}
@@ -154,6 +155,7 @@ def load_site_config(project: Path, config_file: Path | None = None, *, strict: 
         exclude=values.get("exclude", []),
         defaults=defaults,
         strict=strict,
+        project=project,
     )
 
 

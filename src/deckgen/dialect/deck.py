@@ -22,6 +22,7 @@ class Slide:
     has_math: bool = False
     languages: frozenset[str] = frozenset()
     has_diagram: bool = False
+    path: Path | None = None  # the included part the slide comes from (None: the deck's own file)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Deck:
     stacks: list[list[Slide]]
     source_lines: list[str] = field(default_factory=list)
     first_line: int = 1
+    parts: frozenset[Path] = frozenset()  # included files (resolved): a change to one rebuilds the deck
 
     @property
     def slides(self) -> list[Slide]:

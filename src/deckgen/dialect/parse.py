@@ -9,10 +9,11 @@ from pathlib import Path
 
 from deckgen.config.options import DeckOptions, SiteConfig, deck_options
 from deckgen.dialect.deck import Deck, Slide
+from deckgen.dialect.includes import Expanded, expand
 from deckgen.dialect.render import RenderedSlide, SlideKey, render_many
 from deckgen.dialect.source import DeckSource, load_deck_source
 from deckgen.dialect.split import Separators, SlideText, split_slides
-from deckgen.errors import DeckError, Location
+from deckgen.errors import DeckError, warn_once
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,8 @@ class SplitDeck:
 
     source: DeckSource
     options: DeckOptions
-    texts: list[list[SlideText]]
+    texts: list[list[SlideText]]  # lines counted in expanded.text
+    expanded: Expanded
 
     def slide_keys(self) -> list[SlideKey]:
         """What each slide's rendering depends on, in reading order."""
@@ -37,7 +39,9 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
     separators = Separators.from_options(options.separator, options.verticalSeparator, options.notesSeparator)
     regex_at = next((options.locations[k] for k in ("separator", "verticalSeparator", "notesSeparator")
                      if k in options.locations), None)
-    return SplitDeck(source, options, split_slides(source.body, source.body_line, separators, path, regex_at=regex_at))
+    expanded = expand(source.body, path, source.body_line, site.project or path.parent)
+    texts = split_slides(expanded.text, 1, separators, path, regex_at=regex_at, locate=expanded.origin)
+    return SplitDeck(source, options, texts, expanded)
 
 
 def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:
@@ -69,12 +73,17 @@ def _problems(split: SplitDeck, rendered: list[RenderedSlide]) -> list[DeckError
         if not slide.repaired and not slide.problems:
             continue
         # Name the slide's first line with text, not the blank line after its separator.
-        where = Location(split.source.path, text.line + len(text.markdown) - len(text.markdown.lstrip("\n")))
+        where = split.expanded.origin(_first_text_line(text))
         for repair in slide.repaired:
-            log.warning("%s: warning: %s", where, repair)
+            warn_once(log, where, repair)
         errors += [DeckError(f"this slide's HTML would break the deck: {problem}; fix the HTML of the slide", where)
                    for problem in slide.problems]
     return errors
+
+
+def _first_text_line(text: SlideText) -> int:
+    """The slide's first line with text (not the blank line after its separator), in the expanded text."""
+    return text.line + len(text.markdown) - len(text.markdown.lstrip("\n"))
 
 
 def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
@@ -87,15 +96,18 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
         for text in stack:
             out = next(results)
             # The attributes are shared with the render cache: whoever changes them makes a copy.
-            slides.append(Slide(out.attrs, out.html, out.notes_html, text.line, text.markdown, out.has_math,
-                                out.languages, out.has_diagram))
+            where = split.expanded.origin(_first_text_line(text))
+            part = None if where.path == source.path else Path(where.path)
+            slides.append(Slide(out.attrs, out.html, out.notes_html, where.line or 1, text.markdown, out.has_math,
+                                out.languages, out.has_diagram, part))
         stacks.append(slides)
     if options.titleSlide:
         title = options.title or source.name
         stacks.insert(0, [_title_slide(title, options.subtitle, options.author, options.date)])
     if options.background:
         _apply_background(stacks, options.background)
-    return Deck(source.name, source.path, options, stacks, source.body.split("\n"), source.body_line)
+    return Deck(source.name, source.path, options, stacks, source.body.split("\n"), source.body_line,
+                frozenset(split.expanded.parts))
 
 
 def _title_slide(title: str, subtitle: str, author: str, date: str) -> Slide:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
-from deckgen.errors import Location
+from deckgen.errors import Location, warn_once
 
 log = logging.getLogger(__name__)
+Locate = Callable[[int], Location]  # a line of the text split -> where it was written
 
 _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
 # When a deck gives only some of its separators, the others keep deckgen's defaults, written as regexes.
@@ -76,15 +77,15 @@ class Unclosed:
     fence: str
     line: int
 
-    def warn(self, path: Path) -> int:
+    def warn(self, locate: Locate) -> int:
         """Log that the fence is text for splitting; return its line."""
-        log.warning("%s: warning: code fence %s opened here is never closed: the slide's separators still cut it, "
-                    "as in reveal.js, and the rest of its slide is code; add a closing %s line",
-                    Location(path, self.line), self.fence, self.fence)
+        warn_once(log, locate(self.line), f"code fence {self.fence} opened here is never closed: the slide's "
+                  f"separators still cut it, as in reveal.js, and the rest of its slide is code; add a closing "
+                  f"{self.fence} line")
         return self.line
 
 
-def fenced_code(body: str, first_line: int, path: Path, cut: re.Pattern[str]) -> list[tuple[int, int]]:
+def fenced_code(body: str, first_line: int, locate: Locate, cut: re.Pattern[str]) -> list[tuple[int, int]]:
     """The (start, end) offsets of every fenced code block, fences included.
 
     A fence never closed ends where cut (the separators) next matches, as reveal.js cuts there, with a warning.
@@ -105,7 +106,7 @@ def fenced_code(body: str, first_line: int, path: Path, cut: re.Pattern[str]) ->
                 opened = None
         if opened is None:
             return spans
-        Unclosed(opened[0], opened[2]).warn(path)
+        Unclosed(opened[0], opened[2]).warn(locate)
         stop = cut.search(body, body.find("\n", opened[1]) if "\n" in body[opened[1] :] else len(body))
         position = stop.start() if stop else len(body)
         spans.append((opened[1], position))
@@ -118,14 +119,14 @@ def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(start < offset < end for start, end in spans)
 
 
-def split_by_patterns(body: str, first_line: int, separators: Separators, path: Path) -> list[list[SlideText]]:
+def split_by_patterns(body: str, first_line: int, separators: Separators, locate: Locate) -> list[list[SlideText]]:
     """Split as reveal.js's slidify does: one regex of both separators over the whole text, each match a
     horizontal or a vertical break, then each slide's notes from the first notes match."""
     horizontal = separators.horizontal or _DEFAULT_HORIZONTAL
     vertical = separators.vertical or _DEFAULT_VERTICAL
     both = re.compile(f"(?:{horizontal.pattern})|(?:{vertical.pattern})", re.MULTILINE)
     is_horizontal = re.compile(horizontal.pattern)  # as reveal.js tests a match: without the multiline flag
-    code = fenced_code(body, first_line, path, both)
+    code = fenced_code(body, first_line, locate, both)
     notes = separators.notes or _DEFAULT_NOTES
     notes = re.compile(notes.pattern, notes.flags | re.MULTILINE | re.IGNORECASE)
     stacks: list[list[SlideText]] = [[]]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.dialect.deadline import DeadlineExceeded, run_with_deadline
-from deckgen.dialect.separators import Separators, SlideText, Unclosed, split_by_patterns
+from deckgen.dialect.separators import Locate, Separators, SlideText, Unclosed, split_by_patterns
 from deckgen.errors import DeckError, Location
 
 _FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -36,29 +37,41 @@ REGEX_SECONDS = 2.0  # a deck's own separators must split it in this time
 
 
 def split_slides(
-    body: str, first_line: int, separators: Separators, path: Path, *, regex_at: Location | None = None
+    body: str, first_line: int, separators: Separators, path: Path, *, regex_at: Location | None = None,
+    locate: Locate | None = None,
 ) -> list[list[SlideText]]:
     """Split the deck body into stacks (horizontal) of slides (vertical), ignoring separators inside code.
 
     A fence that is never closed is no fence for splitting, as in reveal.js: the next separator still cuts the
     slide (whose rest is code, as the author saw it), with a warning naming the fence's line.
     """
+    locate = locate or _FileLines(path)
     if separators.custom:
         try:
-            stacks = run_with_deadline(REGEX_SECONDS, split_by_patterns, body, first_line, separators, path)
+            stacks = run_with_deadline(REGEX_SECONDS, split_by_patterns, body, first_line, separators, locate)
         except DeadlineExceeded:
             raise DeckError(
                 f"the deck's separator regexes took more than {REGEX_SECONDS:g} s on this deck and were stopped "
                 "(a pattern like (a+)+ backtracks without end); simplify separator, verticalSeparator or "
-                "notesSeparator", regex_at or Location(path, 1)) from None
-        return _checked(stacks, path, first_line)
+                "notesSeparator", regex_at or locate(first_line)) from None
+        return _checked(stacks, locate, first_line)
     unclosed: set[int] = set()
     while True:
         stacks = _split_lines(body, first_line, separators, unclosed)
         if isinstance(stacks, Unclosed):
-            unclosed.add(stacks.warn(path))
+            unclosed.add(stacks.warn(locate))
             continue
-        return _checked(stacks, path, first_line)
+        return _checked(stacks, locate, first_line)
+
+
+@dataclass(frozen=True)
+class _FileLines:
+    """Lines of one file, numbered as in the file (picklable, for the deadline's worker process)."""
+
+    path: Path
+
+    def __call__(self, line: int) -> Location:
+        return Location(self.path, line)
 
 
 def _split_lines(
@@ -109,10 +122,10 @@ def _split_lines(
     return stacks
 
 
-def _checked(stacks: list[list[SlideText]], path: Path, first_line: int) -> list[list[SlideText]]:
+def _checked(stacks: list[list[SlideText]], locate: Locate, first_line: int) -> list[list[SlideText]]:
     stacks = [stack for stack in stacks if stack]
     if all(not s.markdown.strip() and not (s.notes or "").strip() for stack in stacks for s in stack):
-        raise DeckError("deck has no slides: write Markdown after the front matter", Location(path, first_line))
+        raise DeckError("deck has no slides: write Markdown after the front matter", locate(first_line))
     return _drop_trailing_empty(stacks)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.assets.vendor import VendorSet
 from deckgen.config.options import SiteConfig
+from deckgen.config.textfile import read_source
 from deckgen.dialect.deck import Deck, Slide
 from deckgen.errors import DeckgenError, Location
 from deckgen.site.defaults import layered_files
@@ -68,7 +70,7 @@ class SitePlanner:
         return dict(self.vendor.files())
 
     def _section(self, deck: Deck, slide: Slide, refs: SiteFiles) -> str:
-        key = (deck.name, slide.html, slide.notes_html, tuple(slide.attrs.items()))
+        key = (deck.name, slide.path, slide.html, slide.notes_html, tuple(slide.attrs.items()))
         cached = self._sections.get(key)
         if cached is not None:
             refs.files.update(cached[1])
@@ -76,8 +78,11 @@ class SitePlanner:
         deck_files, errors_before = refs.files, len(refs.errors)
         refs.files = {}  # collect the files this slide uses, to restore them with the cached HTML
         try:
-            locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
-            html = refs.rewrite_html(section_html(slide), deck.path.parent, locate)
+            if slide.path is None:
+                locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
+            else:  # a slide of an included part: its files and errors are the part's
+                locate = LineFinder(slide.path, _lines_of(slide.path, slide.path.stat().st_mtime_ns), 1, slide.line)
+            html = refs.rewrite_html(section_html(slide), (slide.path or deck.path).parent, locate)
             used = refs.files
         finally:
             refs.files = deck_files
@@ -159,3 +164,9 @@ def plan_site(
     files["index.html"] = planner.index_page(decks)
     files[".nojekyll"] = b""
     return {**planner.static_files(), **planner.vendor_files(), **files}
+
+
+@functools.lru_cache(maxsize=256)
+def _lines_of(path: Path, mtime: int) -> list[str]:
+    """The lines of an included part (as of its modification time), to name the line of a reference in it."""
+    return read_source(path).split("\n")
