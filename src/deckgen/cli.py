@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
 
 def _project_options(parser: argparse.ArgumentParser, *, strict: bool = True) -> None:
-    """The options every command on a project shares: --config, --strict, --verbose."""
+    """The options every command on a project shares: --config, --profile, --strict, --verbose."""
     from pathlib import Path
 
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: deckgen.yml)")
+    parser.add_argument("--profile", metavar="NAME",
+                        help="build a variant defined under profiles: (e.g. public: hidden slides left out)")
     if strict:
         parser.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             from deckgen.commands.build import build
 
             result = build(args.project, args.output, config_file=args.config, strict=args.strict,
-                           thumbnails=args.thumbnails, pdf=args.pdf)
+                           thumbnails=args.thumbnails, pdf=args.pdf, profile=args.profile)
             count = len(result.decks)
             print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
         elif args.command == "pdf":
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
             options = PdfOptions(notes=args.notes, fragments=args.fragments)
             for path, pages in export_pdf(args.project, args.deck, args.output, config_file=args.config,
-                                          strict=args.strict, options=options):
+                                          strict=args.strict, options=options, profile=args.profile):
                 print(f"wrote {path} ({pages} page{'s' if pages != 1 else ''})")
         elif args.command == "serve":
             from deckgen.commands.serve import serve
@@ -134,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             from deckgen.commands.deploy import deploy
 
             print(deploy(args.project, args.output, remote=args.remote, branch=args.branch, message=args.message,
-                         build_site=args.build, config_file=args.config, strict=args.strict).summary())
+                         build_site=args.build, config_file=args.config, strict=args.strict,
+                         profile=args.profile).summary())
     except DeckgenError as exc:
         if args.verbose:
             raise

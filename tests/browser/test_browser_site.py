@@ -31,9 +31,9 @@ def test_tour_deck_in_chromium(site: Path, serve_dir, watched_page) -> None:
     watched = watched_page(base + "tour/")
     page = watched.page
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15000)
-    # 14 horizontal sections minus the hidden one; 17 slides in all (3 + 2 + 2 in the vertical stacks).
+    # 14 horizontal sections minus the hidden one; 18 slides in all (3 + 2 + 2 + 2 in the vertical stacks).
     assert page.evaluate("Reveal.getHorizontalSlides().length") == 13
-    assert page.evaluate("Reveal.getTotalSlides()") == 17
+    assert page.evaluate("Reveal.getTotalSlides()") == 18
     notes = page.evaluate("Reveal.getSlideNotes(Reveal.getSlide(1, 0))")
     assert "<strong>S</strong>" in notes and "speaker view" in notes
     assert page.evaluate("Reveal.getSlideNotes(Reveal.getSlide(7))") == "Notes can also be an aside element."
@@ -53,10 +53,10 @@ def test_tour_deck_in_chromium(site: Path, serve_dir, watched_page) -> None:
     assert page.evaluate("Reveal.availableFragments().next") is True
     assert page.evaluate("Reveal.getSlide(2).querySelectorAll('li.fragment').length") == 3
     # The diagram was drawn before reveal.js was ready, with a real size (not measured in a hidden slide).
-    svg = page.evaluate("(() => { const b = Reveal.getSlide(11).querySelector('pre.mermaid svg').viewBox.baseVal; "
+    svg = page.evaluate("(() => { const b = Reveal.getSlide(11, 0).querySelector('pre.mermaid svg').viewBox.baseVal; "
                         "return {width: b.width, height: b.height}; })()")
     assert svg["width"] > 200 and svg["height"] > 50
-    assert "reveal.js" in page.evaluate("Reveal.getSlide(11).querySelector('pre.mermaid svg').textContent")
+    assert "reveal.js" in page.evaluate("Reveal.getSlide(11, 0).querySelector('pre.mermaid svg').textContent")
     # deck.css styles the alert on a dark theme: a coloured bar and a tinted background.
     alert = page.evaluate("getComputedStyle(Reveal.getSlide(10, 1).querySelector('.markdown-alert')).borderLeftWidth")
     assert alert != "0px"
@@ -75,7 +75,7 @@ def test_index_and_quickstart(site: Path, serve_dir, watched_page) -> None:
     assert titles == ["deckgen in five minutes", "A tour of deckgen"]
     page.click("text=deckgen in five minutes")
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15000)
-    assert page.evaluate("Reveal.getTotalSlides()") == 3
+    assert page.evaluate("Reveal.getTotalSlides()") == 4  # 3 slides and the shared thanks part
     assert page.evaluate("document.querySelectorAll('li.fragment').length") == 3  # incremental: true
     _visit_every_slide(page)
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
@@ -88,3 +88,16 @@ def test_site_works_from_file_url(site: Path, watched_page) -> None:
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15000)
     assert page.evaluate("document.querySelectorAll('.arithmatex .katex').length") == 4
     assert watched.console_errors == [] and watched.blocked_requests == []
+
+
+def test_public_profile_in_chromium(tmp_path_factory: pytest.TempPathFactory, serve_dir, watched_page) -> None:
+    out = tmp_path_factory.mktemp("public")
+    build(REPO, out, profile="public")
+    watched = watched_page(serve_dir(out) + "tour/index.html")
+    page = watched.page
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15000)
+    assert page.evaluate("Reveal.getTotalSlides()") == 17  # the todo slide is gone
+    assert page.evaluate("document.querySelectorAll('.todo, .local, .preparation').length") == 0
+    html = page.content()
+    assert "Before the talk" not in html and "here all week" not in html and "Thank you" in html
+    assert watched.problems == []

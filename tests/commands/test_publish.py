@@ -31,8 +31,11 @@ def test_init_creates_a_project_that_builds_as_is(tmp_path: Path, capsys: pytest
     assert (project / ".gitignore").read_text() == "build/\n"
     config = yaml.safe_load((project / "deckgen.yml").read_text())
     assert config == {"title": "talks", "description": "Slides built with deckgen.",
-                      "defaults": {"css": "static/custom.css"}}
+                      "defaults": {"css": "static/custom.css"},
+                      "profiles": {"public": {"hide": ["todo", "preparation", "local"]}}}
 
+    assert main(["build", str(project), "--strict", "--profile", "public"]) == 0
+    assert 'profile <strong class="profile">public</strong>' in (project / "build" / "index.html").read_text()
     assert main(["build", str(project), "--strict"]) == 0
     out = project / "build"
     assert {".nojekyll", "index.html", "welcome/index.html", "static/custom.css"} <= set(_files(out))
@@ -107,7 +110,7 @@ def test_pages_workflow(which: str, tmp_path: Path) -> None:
 
     steps = data["jobs"]["build"]["steps"]
     kinds = [step.get("uses", "").split("@")[0] or step["run"] for step in steps]
-    install_at, build_at = kinds.index(install), kinds.index("deckgen build")
+    install_at, build_at = kinds.index(install), kinds.index("deckgen build --profile public")
     assert kinds[:2] == ["actions/checkout", "actions/setup-python"]
     assert 2 <= install_at < kinds.index("actions/cache") < build_at
     assert build_at < kinds.index("actions/configure-pages") < kinds.index("actions/upload-pages-artifact")

@@ -140,6 +140,7 @@ REPO_DECK_FILES = [
     "slides/img/diagram.svg",
     "slides/quickstart/index.md",
     "slides/quickstart/screenshot.png",
+    "slides/_shared/thanks.md",
 ]
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -149,6 +150,11 @@ REPO_DECK_FILES = [
 # ---------------------------------------------------------------------------------------------------------------
 
 ACCEPTED: dict[str, str] = {
+    "includes": (
+        "A line `--8<-- \"part.md\"` is replaced by that part before the deck is split (deckgen's includes); "
+        "reveal.js has none. Applied: the reference gets the body with its includes expanded by deckgen's own "
+        "documented step (deckgen.dialect.includes.expand), and renders the result as written."
+    ),
     "trailing-empty-slide": (
         "A separator at the very end of the file gives reveal.js an empty last slide; deckgen drops it. Applied: the "
         "reference's last slide is removed when it is alone in its stack and has neither content nor notes."
@@ -520,6 +526,11 @@ def _markdown_input(markdown: str, deck: Deck) -> str:
 def _prepare(deck: Deck) -> None:
     """What reveal.js gets for this deck, with the input-side accepted differences applied where they occur."""
     front, body = deck.front, deck.body
+    if "--8<--" in body:
+        from deckgen.dialect.includes import expand
+
+        body = expand(body, deck.source, 1, deck.project).text
+        deck.accepted.add("includes")
     separator = front.get("separator") or DEFAULT_SEPARATOR
     vertical = front.get("verticalSeparator") or DEFAULT_VERTICAL
     notes = front.get("notesSeparator") or NOTES_SEPARATOR

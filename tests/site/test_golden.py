@@ -49,7 +49,7 @@ def test_tour_structure(tour: tuple[str, Path]) -> None:
     parser.feed(html)
     top = parser.top
     assert len(top) == 14  # title slide + 13 horizontal slides
-    assert [len(s["children"]) for s in top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0]
+    assert [len(s["children"]) for s in top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 2, 0]
     assert top[0]["attrs"]["class"] == "title-slide"
     assert "A tour of deckgen" in "".join(top[0]["text"])
     assert top[2]["attrs"] == {"data-background-color": "#14324a", "class": "incremental"}
@@ -58,7 +58,8 @@ def test_tour_structure(tour: tuple[str, Path]) -> None:
     assert top[10]["attrs"] == {"data-visibility": "hidden"}
     assert "Markdown of today" in "".join(top[11]["children"][0]["text"])
     assert "Definitions and alerts" in "".join(top[11]["children"][1]["text"])
-    assert "Diagrams" in "".join(top[12]["text"])
+    assert "Diagrams" in "".join(top[12]["children"][0]["text"])
+    assert top[12]["children"][1]["attrs"] == {"class": "todo"}
     assert "Thank you" in "".join(top[13]["text"])
 
 
@@ -100,3 +101,25 @@ def test_tour_markdown_of_today(tour: tuple[str, Path]) -> None:
     assert 'href="../static/deckgen/deck.css"' in html
     quickstart = (out / "quickstart" / "index.html").read_text(encoding="utf-8")
     assert "mermaid" not in quickstart  # loaded only by decks that have a diagram
+
+
+def test_tour_includes_a_shared_part(tour: tuple[str, Path]) -> None:
+    html, out = tour
+    assert "This slide comes from <code>slides/_shared/thanks.md</code>" in html
+    quickstart = (out / "quickstart" / "index.html").read_text(encoding="utf-8")
+    assert "This slide comes from <code>slides/_shared/thanks.md</code>" in quickstart
+    assert not (out / "_shared").exists()  # a part is no deck
+
+
+def test_tour_public_profile(tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = tmp_path_factory.mktemp("public")
+    build(REPO, out, profile="public")
+    html = (out / "tour" / "index.html").read_text(encoding="utf-8")
+    parser = _Sections()
+    parser.feed(html)
+    assert [len(s["children"]) for s in parser.top] == [0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0]
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Before the talk" not in text and "here all week" not in text, page
+    assert "Thank you" in html and 'profile <strong class="profile">public</strong>' in (
+        out / "index.html").read_text(encoding="utf-8")

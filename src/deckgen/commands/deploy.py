@@ -65,6 +65,7 @@ def deploy(
     build_site: bool = True,
     config_file: Path | None = None,
     strict: bool = False,
+    profile: str | None = None,
 ) -> DeployResult:
     """Build the project (unless build_site is false), commit out to branch and push it to remote."""
     check_path(project, "project folder")
@@ -86,13 +87,13 @@ def deploy(
         from deckgen.commands.build import build
 
         # Pictures of the first slides when Chromium is there, as `deckgen build` does; a failed build raises.
-        result = build(project, out, config_file=config_file, strict=strict, thumbnails=None)
+        result = build(project, out, config_file=config_file, strict=strict, thumbnails=None, profile=profile)
         site, decks = result.out, len(result.decks)
     else:
         site = (out or project / "build").resolve()
         git.check_built_site(site)
     _check_files(site)
-    commit = git.commit_site(site, branch, remote_tip, message or git.default_message())
+    commit = git.commit_site(site, branch, remote_tip, message or git.default_message(profile))
     git.push(remote, branch, commit)
     git.move_branch(branch, commit, local_tip)
     return DeployResult(site, remote, branch, commit, decks)
@@ -233,9 +234,11 @@ class _Git:
                               "that deckgen build wrote. Build it with deckgen build -o, or leave out --no-build; "
                               "nothing was deployed")
 
-    def default_message(self) -> str:
+    def default_message(self, profile: str | None = None) -> str:
         head = self.run("rev-parse", "--short", "HEAD", check=False).stdout.strip()
-        return f"Deploy {head} with deckgen {__version__}" if head else f"Deploy with deckgen {__version__}"
+        variant = f" (profile {profile})" if profile else ""
+        source = f" {head}" if head else ""
+        return f"Deploy{source}{variant} with deckgen {__version__}"
 
     def commit_site(self, site: Path, branch: str, parent: str | None, message: str) -> str:
         """Commit every file of site, as the whole content, on top of parent; return the commit.

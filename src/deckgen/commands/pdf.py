@@ -25,10 +25,11 @@ def export_pdf(
     config_file: Path | None = None,
     strict: bool = False,
     options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen
+    profile: str | None = None,
 ) -> list[tuple[Path, int]]:
     """Print one deck (or every deck) of a project to PDF; return (file, page count) of each PDF written."""
     project = project.resolve()
-    site = load_site_config(project, config_file, strict=strict)
+    site = load_site_config(project, config_file, strict=strict, profile=profile)
     decks, errors = parse_decks(project, site)
     chosen = _choose(project, decks, errors, deck)
     problem = browser_problem(PURPOSE)

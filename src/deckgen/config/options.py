@@ -56,6 +56,9 @@ DECK_OPTIONS: tuple[schema.Option, ...] = (
     schema.Option("titleSlide", schema.boolean, False, "Generate a title slide from title, subtitle, author."),
     schema.Option("incremental", schema.boolean, False, "Show every list item as a fragment."),
     schema.Option("background", schema.string, "", "Default slide background: a colour or an image path."),
+    schema.Option("hide", schema.string_list, [], "Classes whose slides and elements are left out of the HTML."),
+    schema.Option("fragments", schema.boolean, True, "false: every fragment (and code step) shows at once."),
+    schema.Option("profiles", schema.mapping, {}, "Named variants: deck options applied with --profile NAME."),
 )
 DECK_KEYS = {o.name: o for o in DECK_OPTIONS}
 # Keys of other tools that mean the same thing.
@@ -66,6 +69,7 @@ SITE_OPTIONS: tuple[schema.Option, ...] = (
     schema.Option("description", schema.string, "", "Text under the title of the index page."),
     schema.Option("defaults", schema.mapping, {}, "Front matter defaults applied to every deck."),
     schema.Option("exclude", schema.string_list, [], "Glob patterns (relative to slides/) of files that are not decks."),
+    schema.Option("profiles", schema.mapping, {}, "Named variants (public, print, ...): deck options for --profile."),
 )
 SITE_KEYS = {o.name: o for o in SITE_OPTIONS}
 
@@ -99,6 +103,8 @@ class SiteConfig:
     defaults: YamlDoc
     strict: bool = False
     project: Path | None = None  # the project folder (includes must stay inside it)
+    profile: str | None = None  # the variant being built (--profile)
+    profiles: YamlDoc | None = None  # deckgen.yml's profiles: name -> deck options
 
 
 @dataclass
@@ -121,13 +127,16 @@ class Problems:
         raise_errors(self.errors)
 
 
-def load_site_config(project: Path, config_file: Path | None = None, *, strict: bool = False) -> SiteConfig:
-    """Read and validate deckgen.yml (optional unless named explicitly)."""
+def load_site_config(
+    project: Path, config_file: Path | None = None, *, strict: bool = False, profile: str | None = None
+) -> SiteConfig:
+    """Read and validate deckgen.yml (optional unless named explicitly); profile: the variant to build."""
     path = config_file if config_file is not None else project / "deckgen.yml"
     if not path.is_file():
         if config_file is not None:
             raise ConfigError(f"config file {path} does not exist")
-        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project)
+        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project, profile=profile,
+                          profiles=YamlDoc(path, {}, {}, 1))
     doc = parse_yaml(_read_text(path), path, first_line=1)
     problems = Problems(strict)
     values: dict[str, Any] = {}
@@ -145,8 +154,11 @@ def load_site_config(project: Path, config_file: Path | None = None, *, strict: 
         except schema.Invalid as exc:
             problems.error(f"key {key!r}: {exc}", where)
     defaults = doc.sub(values.get("defaults", {}), "defaults")
-    # Validate the defaults now so their errors point at deckgen.yml.
+    # Validate the defaults and the profiles now so their errors point at deckgen.yml.
     _collect_deck_values(defaults, problems)
+    profiles = doc.sub(values.get("profiles", {}), "profiles")
+    for name in profiles.data:
+        _collect_deck_values(_profile_doc(profiles, name, problems), problems)
     problems.raise_if_any()
     return SiteConfig(
         path=path,
@@ -156,14 +168,24 @@ def load_site_config(project: Path, config_file: Path | None = None, *, strict: 
         defaults=defaults,
         strict=strict,
         project=project,
+        profile=profile,
+        profiles=profiles,
     )
 
 
 def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
-    """Validate a deck's front matter and overlay it on the site's defaults."""
+    """Validate a deck's front matter and overlay it on the site's defaults; then, when a profile is built, the
+    profile's options of deckgen.yml and of the deck's own profiles: on top."""
     problems = Problems(site.strict)
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
-    for doc in (site.defaults, front_matter):
+    layers = [site.defaults, front_matter]
+    if site.profile is not None:
+        if site.profiles is not None and site.profile in site.profiles.data:
+            layers.append(_profile_doc(site.profiles, site.profile, problems))
+        deck_profiles = front_matter.sub(front_matter.data.get("profiles") or {}, "profiles")
+        if isinstance(deck_profiles.data, dict) and site.profile in deck_profiles.data:
+            layers.append(_profile_doc(deck_profiles, site.profile, problems))
+    for doc in layers:
         values, reveal, locations, meta = _collect_deck_values(doc, problems)
         merged.meta.update(meta)
         # reveal.js options merge key by key: the deck's (revealOptions or top level) win over deckgen.yml's.
@@ -173,6 +195,35 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     problems.raise_if_any()
     merged.values["revealOptions"] = merged.reveal
     return merged
+
+
+def _profile_doc(profiles: YamlDoc, name: str, problems: Problems) -> YamlDoc:
+    """One profile's options, as a document located in its file."""
+    value = profiles.data[name]
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        problems.error(f"profile {name!r}: expected a mapping of deck options, got {schema.type_name(value)}",
+                       profiles.location(name))
+        value = {}
+    doc = profiles.sub(value, name)
+    if "profiles" in doc.data:
+        problems.error(f"profile {name!r}: a profile cannot hold profiles", doc.location("profiles"))
+        doc = YamlDoc(doc.path, {k: v for k, v in doc.data.items() if k != "profiles"}, doc.lines, doc.first_line)
+    return doc
+
+
+def check_profile(site: SiteConfig, decks_profiles: list[set[str]]) -> None:
+    """An unknown --profile is an error listing the profiles deckgen.yml and the decks define."""
+    if site.profile is None:
+        return
+    known = set(site.profiles.data if site.profiles is not None else ()) | set().union(*decks_profiles)
+    if site.profile in known:
+        return
+    listed = ", ".join(sorted(known)) or "none (define them under profiles: in deckgen.yml)"
+    hint = schema.did_you_mean(site.profile, sorted(known))
+    raise ConfigError(f"unknown profile {site.profile!r}{hint}; the profiles defined: {listed}",
+                      Location(site.path) if site.path else None)
 
 
 def _collect_deck_values(

@@ -29,18 +29,18 @@ class Option:
 def string(value: Any) -> str:
     """Accept text; YAML dates and numbers are turned into text."""
     if isinstance(value, bool) or value is None:
-        raise Invalid(f"expected text, got {_type_name(value)}")
+        raise Invalid(f"expected text, got {type_name(value)}")
     if isinstance(value, _dt.date | int | float):
         return str(value)
     if not isinstance(value, str):
-        raise Invalid(f"expected text, got {_type_name(value)}")
+        raise Invalid(f"expected text, got {type_name(value)}")
     return value
 
 
 def boolean(value: Any) -> bool:
     """Accept true or false."""
     if not isinstance(value, bool):
-        raise Invalid(f"expected true or false, got {_type_name(value)}")
+        raise Invalid(f"expected true or false, got {type_name(value)}")
     return value
 
 
@@ -49,14 +49,14 @@ def string_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid(f"expected a text or a list of texts, got {_type_name(value)}")
+        raise Invalid(f"expected a text or a list of texts, got {type_name(value)}")
     return list(value)
 
 
 def mapping(value: Any) -> dict[str, Any]:
     """Accept a mapping with text keys."""
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise Invalid(f"expected a mapping, got {_type_name(value)}")
+        raise Invalid(f"expected a mapping, got {type_name(value)}")
     return dict(value)
 
 
@@ -98,7 +98,7 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if value is None:
         return "nothing"
     return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",

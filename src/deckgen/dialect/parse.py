@@ -13,6 +13,7 @@ from deckgen.dialect.includes import Expanded, expand
 from deckgen.dialect.render import RenderedSlide, SlideKey, render_many
 from deckgen.dialect.source import DeckSource, load_deck_source
 from deckgen.dialect.split import Separators, SlideText, split_slides
+from deckgen.dialect.variants import classes_of, without_fragments, without_hidden
 from deckgen.errors import DeckError, warn_once
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ class SplitDeck:
 
     def slide_keys(self) -> list[SlideKey]:
         """What each slide's rendering depends on, in reading order."""
-        return [(t.markdown, t.notes, self.options.incremental) for stack in self.texts for t in stack]
+        incremental = self.options.incremental and self.options.fragments
+        return [(t.markdown, t.notes, incremental) for stack in self.texts for t in stack]
 
 
 def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
@@ -90,6 +92,7 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
     """Build the Deck from its split texts and their rendered HTML (in reading order)."""
     options, source = split.options, split.source
     results = iter(rendered)
+    hidden = frozenset(options.hide)
     stacks: list[list[Slide]] = []
     for stack in split.texts:
         slides = []
@@ -98,9 +101,17 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
             # The attributes are shared with the render cache: whoever changes them makes a copy.
             where = split.expanded.origin(_first_text_line(text))
             part = None if where.path == source.path else Path(where.path)
-            slides.append(Slide(out.attrs, out.html, out.notes_html, where.line or 1, text.markdown, out.has_math,
+            if hidden and not hidden.isdisjoint(classes_of(out.attrs)):
+                continue  # left out of the profile: not in the HTML at all
+            body, notes = out.html, out.notes_html
+            if hidden:
+                body, notes = without_hidden(body, hidden), without_hidden(notes, hidden)
+            if not options.fragments:
+                body = without_fragments(body)
+            slides.append(Slide(out.attrs, body, notes, where.line or 1, text.markdown, out.has_math,
                                 out.languages, out.has_diagram, part))
-        stacks.append(slides)
+        if slides:  # a vertical stack whose slides are all hidden disappears
+            stacks.append(slides)
     if options.titleSlide:
         title = options.title or source.name
         stacks.insert(0, [_title_slide(title, options.subtitle, options.author, options.date)])

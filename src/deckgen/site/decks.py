@@ -6,7 +6,7 @@ import fnmatch
 import logging
 from pathlib import Path
 
-from deckgen.config.options import SiteConfig
+from deckgen.config.options import SiteConfig, check_profile
 from deckgen.dialect.deck import Deck
 from deckgen.dialect.parse import SplitDeck, render_decks, split_deck
 from deckgen.errors import ConfigError, DeckgenError, ErrorGroup, Location, inside_project
@@ -68,6 +68,7 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
             errors.extend(group.errors)
         except DeckgenError as exc:
             errors.append(exc)
+    check_profile(site, [set(deck.options.profiles) for deck in split])
     decks, problems = render_decks(split)
     return decks, errors + problems
 

@@ -135,7 +135,7 @@ def _url(site_path: str | None) -> str | None:
 
 def render_index(
     env: jinja2.Environment,
-    site: dict[str, str],
+    site: dict[str, str | None],
     decks: list[Deck],
     *,
     live_script: str | None = None,

@@ -58,7 +58,7 @@ class SitePlanner:
         self, decks: list[Deck], *, pictures: dict[str, str] | None = None, pdfs: dict[str, str] | None = None
     ) -> str:
         """The site's index page; pictures and pdfs map deck names to the URLs of their thumbnail and PDF."""
-        site = {"title": self.site.title, "description": self.site.description}
+        site = {"title": self.site.title, "description": self.site.description, "profile": self.site.profile}
         return render_index(self.env, site, decks, live_script=self.live_script, pictures=pictures, pdfs=pdfs)
 
     def static_files(self) -> dict[str, Content]:
