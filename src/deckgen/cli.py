@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     pictures.add_argument("--no-thumbnails", dest="thumbnails", action="store_false",
                           help="index cards without pictures")
     build.set_defaults(thumbnails=None)
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="render every slide again instead of taking unchanged ones from the cache")
     _project_options(build)
 
     pdf = commands.add_parser("pdf", help="print a deck to NAME.pdf with reveal.js's print view (needs Chromium)")
@@ -87,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--no-build", dest="build", action="store_false", help="deploy OUT as it is, unbuilt")
     deploy.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (default: PROJECT_DIR/build)")
     _project_options(deploy)
+
+    cache = commands.add_parser("cache", help="show or clear deckgen's cache (rendered slides, pictures, PDFs)")
+    cache.add_argument("action", choices=["info", "clear"], help="info: where it is and its size; clear: empty it")
+    cache.add_argument("--all", action="store_true", help="with clear: also the downloaded npm packages")
+    cache.add_argument("-v", "--verbose", action="store_true", help="log progress and show tracebacks")
+
+    imports = commands.add_parser("import", help="turn hand-written reveal.js HTML decks into slides/NAME.md")
+    imports.add_argument("paths", nargs="+", type=Path, metavar="FILE.html... [PROJECT_DIR]",
+                         help="the reveal.js pages, then the project folder (default: the current folder)")
+    imports.add_argument("--force", action="store_true", help="overwrite decks that exist")
+    imports.add_argument("-v", "--verbose", action="store_true", help="list every translation; show tracebacks")
     return parser
 
 
@@ -112,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             from deckgen.commands.build import build
 
             result = build(args.project, args.output, config_file=args.config, strict=args.strict,
-                           thumbnails=args.thumbnails, pdf=args.pdf, profile=args.profile)
+                           thumbnails=args.thumbnails, pdf=args.pdf, profile=args.profile, cache=args.cache)
             count = len(result.decks)
             print(f"built {count} deck{'s' if count != 1 else ''} into {result.out}")
         elif args.command == "pdf":
@@ -132,12 +145,29 @@ def main(argv: list[str] | None = None) -> int:
             from deckgen.commands.init import init_project
 
             print(init_project(args.dir, force=args.force).summary())
+        elif args.command == "cache":
+            from deckgen.commands.cache import cache_command
+
+            print(cache_command(args.action, everything=args.all))
         elif args.command == "deploy":
             from deckgen.commands.deploy import deploy
 
             print(deploy(args.project, args.output, remote=args.remote, branch=args.branch, message=args.message,
                          build_site=args.build, config_file=args.config, strict=args.strict,
                          profile=args.profile).summary())
+        elif args.command == "import":
+            from pathlib import Path
+
+            from deckgen.commands.import_deck import import_decks
+
+            pages, project = args.paths, Path(".")
+            if len(pages) > 1 and pages[-1].is_dir():
+                pages, project = pages[:-1], pages[-1]
+            result = import_decks(pages, project, force=args.force)
+            print(result.summary(verbose=args.verbose))
+            for error in result.errors:
+                print(str(error) if error.location else f"error: {error}", file=sys.stderr)
+            return 1 if result.errors else 0
     except DeckgenError as exc:
         if args.verbose:
             raise

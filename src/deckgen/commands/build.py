@@ -35,18 +35,21 @@ def build(
     thumbnails: bool | None = False,
     pdf: bool = False,
     profile: str | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build the whole site of a project into out (default: PROJECT/build).
 
     thumbnails: pictures of first slides on the index (True: required, None: when Chromium is there);
     pdf: each deck's PDF as NAME/NAME.pdf. Both are made from the planned site before anything is written.
     profile: the variant to build (deckgen.yml's profiles:), None for every slide and fragment.
+    cache: take unchanged slides from the persistent render cache (False: render every slide again).
     """
     check_path(project, "project folder")
     project = project.resolve()
     # Checked before anything is built, and again under the lock, just before the site is swapped in.
     out = check_output_dir(out or project / "build", project)
     site = load_site_config(project, config_file, strict=strict, profile=profile)
+    site.cache = cache
     decks, errors = parse_decks(project, site)
     planner = SitePlanner(project, site)
     files = plan_site(project, site, decks, errors, planner=planner)

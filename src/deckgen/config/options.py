@@ -105,6 +105,7 @@ class SiteConfig:
     project: Path | None = None  # the project folder (includes must stay inside it)
     profile: str | None = None  # the variant being built (--profile)
     profiles: YamlDoc | None = None  # deckgen.yml's profiles: name -> deck options
+    cache: bool = True  # keep rendered slides between builds (--no-cache: render everything again)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 from deckgen.config.options import DeckOptions, SiteConfig, deck_options
 from deckgen.dialect.deck import Deck, Slide
 from deckgen.dialect.includes import Expanded, expand
-from deckgen.dialect.render import RenderedSlide, SlideKey, render_many
+from deckgen.dialect.render import RenderedSlide, SlideKey, remember, render_many
 from deckgen.dialect.source import DeckSource, load_deck_source
 from deckgen.dialect.split import Separators, SlideText, split_slides
 from deckgen.dialect.variants import classes_of, without_fragments, without_hidden
@@ -46,12 +46,16 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
     return SplitDeck(source, options, texts, expanded)
 
 
-def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:
+def render_decks(split: list[SplitDeck], *, persistent: bool = False) -> tuple[list[Deck], list[DeckError]]:
     """Render the slides of every deck (in parallel when there are many) and assemble the decks.
 
     A deck with a slide whose HTML would break the page is not assembled: its errors are returned instead.
+    persistent: take the slides kept by earlier builds from the user's cache, and keep the new ones there.
     """
+    kept = _load_kept(split) if persistent else []
     rendered = render_many([key for deck in split for key in deck.slide_keys()])
+    if persistent:
+        _keep(split, rendered, kept)
     decks: list[Deck] = []
     errors: list[DeckError] = []
     position = 0
@@ -65,6 +69,30 @@ def render_decks(split: list[SplitDeck]) -> tuple[list[Deck], list[DeckError]]:
         else:
             decks.append(assemble_deck(deck, slides))
     return decks, errors
+
+
+def _load_kept(split: list[SplitDeck]) -> list[dict[SlideKey, RenderedSlide]]:
+    from deckgen.dialect import render_cache
+
+    kept = [render_cache.load(deck.source.path) for deck in split]
+    for slides in kept:
+        remember(slides)
+    return kept
+
+
+def _keep(split: list[SplitDeck], rendered: list[RenderedSlide], kept: list[dict[SlideKey, RenderedSlide]]) -> None:
+    from deckgen.dialect import render_cache
+
+    position, changed = 0, False
+    for deck, before in zip(split, kept, strict=True):
+        keys = deck.slide_keys()
+        current = dict(zip(keys, rendered[position : position + len(keys)], strict=True))
+        position += len(keys)
+        if current.keys() != before.keys():
+            render_cache.save(deck.source.path, current)
+            changed = True
+    if changed:
+        render_cache.prune()
 
 
 def _problems(split: SplitDeck, rendered: list[RenderedSlide]) -> list[DeckError]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from deckgen.dialect.attributes import add_class_to_tags, apply_comments
 from deckgen.dialect.balance import balance
-from deckgen.dialect.markdown import to_html
 
 # Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
@@ -41,6 +40,13 @@ _CACHE_LIMIT = 50_000
 PARALLEL_THRESHOLD = 400
 
 
+def to_html(text: str) -> str:
+    """Convert Markdown to HTML with the dialect's plugins (the engine is loaded on first use)."""
+    from deckgen.dialect.markdown import to_html as convert
+
+    return convert(text)
+
+
 def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
     """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
     attrs: dict[str, str] = {}
@@ -61,6 +67,13 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     repaired = slide.repaired + tuple(f"in the notes, {p}" for p in notes.repaired)
     has_diagram = "mermaid" in body and _DIAGRAM.search(body) is not None
     return RenderedSlide(attrs, body, notes_html, has_math, languages, has_diagram, problems, repaired)
+
+
+def remember(slides: dict[SlideKey, RenderedSlide]) -> None:
+    """Take slides rendered before (the persistent cache's) as if rendered in this process."""
+    if len(_CACHE) + len(slides) > _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE.update(slides)
 
 
 def render_many(keys: list[SlideKey]) -> list[RenderedSlide]:

@@ -69,7 +69,7 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
         except DeckgenError as exc:
             errors.append(exc)
     check_profile(site, [set(deck.options.profiles) for deck in split])
-    decks, problems = render_decks(split)
+    decks, problems = render_decks(split, persistent=site.cache)
     return decks, errors + problems
 
 

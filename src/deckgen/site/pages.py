@@ -45,6 +45,18 @@ class _ProjectTemplates(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache (checked against each template's source by Jinja2)."""
+    from deckgen.assets.npm import cache_root
+
+    folder = cache_root() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache: templates are compiled in every build
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def template_environment(project: Path) -> jinja2.Environment:
     """Templates of the project's templates/ first, then deckgen's defaults."""
     loader = jinja2.ChoiceLoader([
@@ -52,7 +64,7 @@ def template_environment(project: Path) -> jinja2.Environment:
         jinja2.FileSystemLoader(defaults_dir() / "templates"),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, bytecode_cache=_bytecode_cache())
     env.globals["version"] = __version__
     return env
 
