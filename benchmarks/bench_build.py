@@ -545,6 +545,26 @@ def load_once(browser: Any, url: str, blocked: list[str], timeout_ms: float = 12
         context.close()
 
 
+def write_floor(deckgen_page: Path, floor: Path, deckgen_folder: str) -> None:
+    """The floor: the same slides (deckgen's built HTML) and theme in a bare reveal.js page, with no plugin, no
+    highlighting and no math, served beside deckgen's output and using its copy of reveal.js."""
+    html = deckgen_page.read_text(encoding="utf-8")
+    slides = html.split('<div class="slides">', 1)[1].rsplit("</div>\n</div>", 1)[0]
+    theme = re.search(r'<link rel="stylesheet" href="\.\./([^"]+)" id="theme">', html)[1]
+    up = f"../../{deckgen_folder}/"
+    floor.parent.mkdir(parents=True, exist_ok=True)
+    floor.write_text(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>floor</title>\n'
+        f'<link rel="stylesheet" href="{up}vendor/reveal.js/dist/reset.css">\n'
+        f'<link rel="stylesheet" href="{up}vendor/reveal.js/dist/reveal.css">\n'
+        f'<link rel="stylesheet" href="{up}{theme}">\n</head>\n<body>\n<div class="reveal">\n<div class="slides">'
+        f'{slides}</div>\n</div>\n<script src="{up}vendor/reveal.js/dist/reveal.js"></script>\n'
+        "<script>Reveal.initialize({hash: true});</script>\n</body>\n</html>\n",
+        encoding="utf-8",
+    )
+
+
 def bench_browser(kept: dict[str, dict[str, Path]], work: Path, rounds: int) -> dict[str, Any]:
     """Time to reveal.js 'ready' for the 50- and 2000-slide decks of both tools, alternating."""
     from playwright.sync_api import sync_playwright
@@ -557,14 +577,17 @@ def bench_browser(kept: dict[str, dict[str, Path]], work: Path, rounds: int) -> 
         for tool, out in kept.get(f"deck {size} slides", {}).items():
             (site / f"{tool}-{size}").symlink_to(out, target_is_directory=True)
             urls[size, tool] = str(deck_page(tool, out).relative_to(out))
+            if tool == "deckgen":
+                write_floor(deck_page(tool, out), site / f"floor-{size}" / "deck" / "index.html", f"deckgen-{size}")
+                urls[size, "floor"] = "deck/index.html"
     results: dict[str, Any] = {}
     blocked: list[str] = []
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
             for size in BROWSER_SIZES:
-                tools = [tool for tool in ("deckgen", "reveal-md") if (size, tool) in urls]
-                if len(tools) < 2:
+                tools = [tool for tool in ("deckgen", "reveal-md", "floor") if (size, tool) in urls]
+                if len(tools) < 3:
                     print(f"  browser: {size} slides skipped, a build output is missing", flush=True)
                     continue
                 print(f"  browser: {size} slides ...", flush=True)
@@ -707,6 +730,13 @@ def report(data: dict[str, Any]) -> str:
                     target,
                 )
             )
+            floor = pair(entry, "floor", key)
+            if key == "frame_s" and floor["median"] == floor["median"]:
+                limit = 1.15 if size == 50 else 1.25
+                f = ratio(dg["median"], floor["median"])
+                rows.append((f"  deckgen against the floor, {size} slides", timing(dg), f"floor {timing(floor)}",
+                             fmt(f, 2), fmt(ratio(dg["min"], floor["min"]), 2),
+                             f"<= {limit:.2f}x floor: {verdict(check(f, f <= limit))}"))
     sizes = data.get("output_size") or {}
     if "deckgen" in sizes:
         dg_b = sizes["deckgen"]["bytes"]
