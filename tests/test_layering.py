@@ -10,7 +10,7 @@ from projects import REPO
 
 PACKAGE = REPO / "src" / "deckgen"
 # A stage may import its own modules and those of lower stages; live and browser are peers that never meet.
-RANK = {"errors": 0, "": 0, "assets": 1, "config": 2, "dialect": 3, "site": 4, "browser": 5, "live": 5,
+RANK = {"errors": 0, "": 0, "assets": 1, "config": 2, "dialect": 3, "site": 4, "importer": 4, "browser": 5, "live": 5,
         "commands": 6, "cli": 7, "__main__": 8}
 
 
@@ -76,7 +76,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_stages_are_packages() -> None:
     stages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
-    assert stages == ["assets", "browser", "commands", "config", "dialect", "live", "site"]
+    assert stages == ["assets", "browser", "commands", "config", "dialect", "importer", "live", "site"]
     for stage in stages:
         doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text()))
         assert doc and " in" in doc and " out" in doc, f"{stage}/__init__.py must say what goes in and comes out"
