@@ -98,3 +98,11 @@ def test_mermaid_is_copied_only_for_decks_with_a_diagram(tmp_path: Path) -> None
     project = make_project(tmp_path / "p", {"slides/talk.md": "# T\n\n```python\nx = 1\n```\n"})
     build(project, tmp_path / "out")
     assert "mermaid" not in page(tmp_path / "out") and not (tmp_path / "out/vendor/mermaid").exists()
+
+
+def test_preview_link_flags_are_not_files(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"slides/talk.md": '# T\n\n<div><a href="https://example.org" '
+                                            'data-preview-link="false">x</a><a href="https://example.org" '
+                                            'data-preview-link>y</a></div>\n'})
+    build(project, tmp_path / "out")
+    assert 'data-preview-link="false"' in page(tmp_path / "out")

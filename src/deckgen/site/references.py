@@ -138,6 +138,8 @@ class SiteFiles:
             elif name in _URL_ATTRS and not (name == "data-background" and not _looks_like_file(value)):
                 if name == "data" and tag_name != "object":
                     return match.group(0)
+                if name.startswith("data-preview-") and value.strip().lower() in ("", "true", "false"):
+                    return match.group(0)  # reveal.js's flag: preview the element's own href (or not)
                 new = self._rewrite_url(value, base, locate(raw), prefix, what=_describe(tag_name, name))
             elif name == "srcset":
                 new = ", ".join(
