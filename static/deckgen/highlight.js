@@ -86,6 +86,7 @@
   }
 
   function colour(code) {
+    if (code.classList.contains('hljs')) return; // coloured when the deck was built
     var hljs = window.hljs;
     var named = /\blang(?:uage)?-([\w-]+)/.exec(code.className);
     if (hljs && (!named || hljs.getLanguage(named[1]))) hljs.highlightElement(code);
@@ -170,8 +171,8 @@
     hljs: window.hljs,
     highlightIn: highlightIn,
     init: function (reveal) {
+      // Code is coloured at build time; highlight.js comes only for languages the build did not know.
       if (window.hljs) window.hljs.configure({ ignoreUnescapedHTML: true });
-      else console.warn('deckgen: highlight.js is not loaded; code stays plain');
       highlightIn(reveal.getRevealElement());
       reveal.on('fragmentshown', onFragments);
       reveal.on('fragmenthidden', onFragments);

@@ -41,6 +41,10 @@ DIALECT_FORMS: dict[str, str] = {
         "fenced code gets the language as a class of its own (as reveal.js's markdown plugin writes it) before "
         '`language-X`; undone: in <pre><code class="X language-X">, the class X is dropped.'
     ),
+    "code coloured at build time": (
+        "deckgen colours fenced code with Pygments at build time, with highlight.js's class names (<code class=\"X "
+        "language-X hljs\"> and <span class=\"hljs-...\"> inside); undone: the hljs class and those spans go."
+    ),
     "fenced code final newline": (
         "like reveal.js's markdown plugin, deckgen ends fenced code without the spec's final newline (reveal.js "
         "counts lines for its line highlights); undone: a code block may lack exactly one final newline."
@@ -181,11 +185,14 @@ def normalise(html: str) -> str:
 
 _HEADING_ID = re.compile(r"(<h[1-6]\b[^>]*?) id=\"[^\"]*\"")
 _CODE_CLASS = re.compile(r"<pre><code class=\"(?P<lang>[^\" ]+) language-(?P=lang)\"")
+_COLOURS = re.compile(r'<span class="hljs-[^"]*">|</span>')
 
 
 def undo_dialect_forms(html: str) -> str:
     """deckgen's output with DIALECT_FORMS undone (the final newline of code is handled in same_code)."""
     html = _HEADING_ID.sub(r"\1", html)
+    if " hljs\"" in html:
+        html = _COLOURS.sub("", html.replace(' hljs"', '"'))
     return _CODE_CLASS.sub(r'<pre><code class="language-\g<lang>"', html)
 
 

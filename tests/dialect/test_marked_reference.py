@@ -252,6 +252,12 @@ ACCEPTED: dict[str, str] = {
         '</a></sup>, the definitions move into <div class="footnotes"><ol class="footnotes-list">…</ol></div> '
         "at the end of the slide; deckgen's per-slide hash is dropped from those ids."
     ),
+    "build-time-colours": (
+        "deckgen colours fenced code at build time (Pygments, with highlight.js's class names, so every highlight.js "
+        "theme applies), where reveal.js leaves highlighting to its plugin in the page. Applied: in deckgen's "
+        "output, a <code class=\"hljs\"> loses that class and its <span class=\"hljs-...\"> wrappers (the text "
+        "is compared as it is)."
+    ),
     "code-language-class": (
         "deckgen gives fenced code both the language (`python`, as reveal.js's plugin) and `language-python`, the "
         "class highlight.js documents. Applied: on <pre><code>, a class `language-X` is dropped when `X` is there."
@@ -866,6 +872,10 @@ def normalise(fragment: str, side: str, deck: Deck, out: Path, slide_attrs: dict
             if kept != classes:
                 deck.accepted.add("task-list-classes")
                 element.attrs["class"] = " ".join(kept)
+        if side == "deckgen" and element.tag == "code" and "hljs" in element.attrs.get("class", "").split():
+            element.attrs["class"] = " ".join(c for c in element.attrs["class"].split() if c != "hljs")
+            _unwrap(element, lambda el: el.tag == "span" and el.attrs.get("class", "").startswith("hljs-"))
+            deck.accepted.add("build-time-colours")
         if element.tag == "code" and "class" in element.attrs:
             classes = element.attrs["class"].split()
             kept = [c for c in classes if not (c.startswith("language-") and c[len("language-") :] in classes)]

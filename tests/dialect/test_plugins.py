@@ -48,11 +48,15 @@ def test_math_is_not_found_in_code_and_a_blank_line_ends_a_display_formula() -> 
 # -- fences ----------------------------------------------------------------------------------------------------
 
 def test_fences_steps_offsets_mermaid_and_attribute_lists() -> None:
+    # Coloured at build time, with highlight.js's classes; tabs stay tabs; code escaped once.
     assert html_of("```python [1|2-3]\nif a < b:\n\tpass\n```") == (
-        '<pre><code class="python language-python" data-line-numbers="1|2-3">if a &lt; b:\n\tpass</code></pre>'
+        '<pre><code class="python language-python hljs" data-line-numbers="1|2-3"><span class="hljs-keyword">if'
+        '</span> a <span class="hljs-operator">&lt;</span> b:\n\t<span class="hljs-keyword">pass</span></code></pre>'
     )
+    assert html_of("```nosuchlanguage\na < b\n```") == (
+        '<pre><code class="nosuchlanguage language-nosuchlanguage">a &lt; b</code></pre>')  # left to the page
     assert html_of("```mermaid\ngraph LR\n  A --> B\n```") == '<pre class="mermaid">graph LR\n  A --&gt; B</pre>'
-    assert html_of("```js\nx\n```\n{: .big}") == '<pre class="big"><code class="js language-js">x</code></pre>'
+    assert html_of("```js\nx\n```\n{: .big}") == '<pre class="big"><code class="js language-js hljs">x</code></pre>'
 
 
 # -- attribute lists -------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from deckgen.dialect.highlight import highlight
+
 # reveal.js's markdown plugin syntax: [1|2-3] steps, [10: 2] numbering from 10.
 _LINE_NUMBERS = re.compile(r"\[\s*(?:(?P<start>\d*)\s*:)?\s*(?P<lines>[\s\d,|*-]*)\]")
 _LANGUAGE = re.compile(r"^[\w#+.-]+")
@@ -32,6 +34,9 @@ def render_code(code: str, info: str) -> str:
         return f'<pre class="mermaid">{html.escape(code, quote=False)}</pre>'
     if language:
         name = html.escape(language.group(0))
+        coloured = highlight(code, language.group(0))
+        if coloured is not None:  # coloured now: the page needs no highlighter for it
+            return f'<pre><code class="{name} language-{name} hljs"{attrs}>{coloured}</code></pre>'
         attrs = f' class="{name} language-{name}"' + attrs
     return f"<pre><code{attrs}>{html.escape(code, quote=False)}</code></pre>"
 

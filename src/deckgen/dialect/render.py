@@ -14,7 +14,8 @@ from deckgen.dialect.balance import balance
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
 # A ```mermaid fence, or an element of the author's with the class mermaid (reveal-md's and MkSlides' idiom).
 _DIAGRAM = re.compile(r"""<[a-zA-Z][\w-]*\s[^>]*\bclass=(["']?)(?:[^"'>]*\s)?mermaid(?:[\s"'>])""")
-_LANG_CLASS = re.compile(r'<code class="[^"]*\blanguage-([\w#+.-]+)')
+# Languages left to highlight.js in the page: code not coloured at build time (no "hljs" class yet).
+_LANG_CLASS = re.compile(r'<code class="(?![^"]*\bhljs\b)[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
 _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
 

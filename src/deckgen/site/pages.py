@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +27,7 @@ class DeckPage:
     scripts: list[str]
     plugins: list[str]
     reveal_options: dict[str, Any]
+    later: list[tuple[str, str]] = field(default_factory=list)  # (script, plugin) loaded after the first frame
 
 
 class _ProjectTemplates(jinja2.FileSystemLoader):
@@ -133,6 +134,7 @@ def render_deck(
     return render_template(
         env, "deck.html", deck=meta, styles=page.styles, theme_index=page.theme_index, scripts=page.scripts,
         plugins=page.plugins, reveal_options_json=reveal_options_json(page.reveal_options), slides_html=body,
+        later_plugins_json=reveal_options_json([list(item) for item in page.later]),
         live_script="../" + live_script if live_script else None,
     )
 

@@ -106,9 +106,11 @@ class SitePlanner:
         else:
             styles.append(up + vendor.highlight_theme(options.highlightTheme))
         styles.append(up + "static/deckgen/deck.css")  # tables, task lists, footnotes, alerts, diagrams
-        plugins = ["DeckgenHighlight", "RevealNotes", "RevealZoom", "RevealSearch"]
-        scripts += [up + vendor.plugin(name) for name in ("notes", "zoom", "search")]
-        scripts += [up + url for url in vendor.highlight(deck.languages)]
+        plugins = ["DeckgenHighlight"]
+        # Not needed for the first frame: loaded once the deck is shown, then registered with reveal.js.
+        later = [(up + vendor.plugin(name), f"Reveal{name.title()}") for name in ("notes", "zoom", "search")]
+        if deck.languages:  # code that was not coloured at build time (a language Pygments does not know)
+            scripts += [up + url for url in vendor.highlight(deck.languages)]
         scripts.append(up + "static/deckgen/highlight.js")
         if deck.has_math:
             css, js = vendor.katex()
@@ -122,7 +124,7 @@ class SitePlanner:
         styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
         scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
         reveal = {"hash": True, **options.reveal}
-        return DeckPage(styles, theme_index, scripts, plugins, reveal)
+        return DeckPage(styles, theme_index, scripts, plugins, reveal, later)
 
     def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
         """A stylesheet or script named in front matter: relative to the deck, else to the project."""
