@@ -15,7 +15,7 @@ from projects import make_project
 from deckgen.cli import main
 from deckgen.commands.build import build
 
-# Three slides: the second has two fragment steps (three states), the first and third have notes.
+# Three slides, each with notes: the second has two fragment steps (three states).
 DECK = """---
 title: Printing
 ---
@@ -33,6 +33,8 @@ Note: Notes of the first slide.
 - step one <!-- .element: class="fragment" -->
 - step two <!-- .element: class="fragment" -->
 
+Note: Notes of the steps, read after the last step.
+
 ---
 
 ## Last
@@ -41,7 +43,8 @@ The end of the deck.
 
 Note: Notes of the last slide.
 """
-SLIDES, FRAGMENT_PAGES, NOTES_PAGES = 3, 2, 2
+SLIDES, FRAGMENT_PAGES, NOTES_PAGES = 3, 2, 3
+A4, LETTER = (841.89, 595.28), (792.0, 612.0)  # landscape, in points
 
 
 @pytest.fixture
@@ -77,6 +80,70 @@ def test_pdf_pages_follow_fragments_and_notes(project: Path, tmp_path: Path, chr
     assert len(notes) == SLIDES + NOTES_PAGES
     assert "Notes of the first slide." in notes[1] and "Notes of the first slide." not in notes[0]
     assert "Notes of the last slide." in notes[-1]
+
+
+@pytest.mark.browser
+def test_notes_pages_come_after_the_last_step_and_name_their_slide(
+    project: Path, tmp_path: Path, chromium_path: str
+) -> None:
+    out = tmp_path / "notes.pdf"
+    assert main(["pdf", "talk", str(project), "-o", str(out), "--notes"]) == 0
+    pages = _pages(out)
+    assert len(pages) == SLIDES + FRAGMENT_PAGES + NOTES_PAGES
+    kinds = ["notes" if "Notes of" in page else "slide" for page in pages]
+    assert kinds == ["slide", "notes", "slide", "slide", "slide", "notes", "slide", "notes"]
+    assert "step two" in pages[4] and "Notes of the steps, read after the last step." in pages[5]
+    # Each notes page says which slide it belongs to: its number and its title.
+    for page, (number, title) in zip([pages[1], pages[5], pages[7]], [(1, "Printed title"), (2, "Steps"),
+                                                                     (3, "Last")], strict=True):
+        assert f"Slide {number} of 3" in page and title in page.splitlines()[1]
+    assert "Slide 3" in pages[7] and "Last" in pages[7] and "Notes of the last slide." in pages[7]
+    # Readable: reveal.js's own notes pages were 13.5 pt on this 749 pt wide page, its slides' text 31.5 pt.
+    sizes = _text_sizes(out, 7)
+    assert min(size for text, size in sizes if "Notes of the last slide" in text) >= 16
+    assert all(size < 31 for _, size in sizes)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
+def test_paper_scales_each_slide_onto_a_sheet(
+    project: Path, tmp_path: Path, chromium_path: str, paper: str, size: tuple[float, float]
+) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / f"{paper}.pdf"
+    assert main(["pdf", "talk", str(project), "-o", str(out), "--notes", "--paper", paper]) == 0
+    reader = PdfReader(out)
+    assert len(reader.pages) == SLIDES + FRAGMENT_PAGES + NOTES_PAGES  # one sheet each: nothing spills over
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - size[0]) < 1 and abs(float(page.mediabox.height) - size[1]) < 1
+    texts = [page.extract_text() for page in reader.pages]
+    assert "A paragraph on the first slide." in texts[0] and "Slide 3 of 3" in texts[-1]
+    # The slide is scaled up to the sheet (reveal.js's page is 749 pt wide): its title grows with it.
+    plain = tmp_path / "plain.pdf"
+    assert main(["pdf", "talk", str(project), "-o", str(plain), "--no-fragments"]) == 0
+    title = dict(_text_sizes(plain, 0))["PRINTED TITLE"]
+    assert dict(_text_sizes(out, 0))["PRINTED TITLE"] == pytest.approx(title * size[0] / 749, rel=0.04)
+
+
+def test_unknown_paper_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["pdf", "talk", str(project), "--paper", "a3"])
+    assert "invalid choice: 'a3'" in capsys.readouterr().err
+
+
+def _text_sizes(path: Path, index: int) -> list[tuple[str, float]]:
+    """Each piece of text on a page with its size in points, as drawn."""
+    from pypdf import PdfReader
+
+    sizes: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.append((text.strip(), round(size * tm[0] * cm[0], 1)))
+
+    PdfReader(path).pages[index].extract_text(visitor_text=visit)
+    return sizes
 
 
 @pytest.mark.browser
@@ -130,13 +197,13 @@ def _run(args: list[str], env: dict[str, str], cwd: Path, *, hide_playwright: bo
 def test_without_chromium_the_error_names_the_fix(project: Path, tmp_path: Path) -> None:
     missing = str(tmp_path / "no-chromium")
     env = {**os.environ, "DECKGEN_CHROMIUM": missing}
+    # A DECKGEN_CHROMIUM that points nowhere is an error wherever a browser may be used, a plain build too.
     for args in (["pdf", "talk", str(project)], ["build", str(project), "--pdf"],
-                 ["build", str(project), "--thumbnails"]):
+                 ["build", str(project), "--thumbnails"], ["build", str(project)]):
         run = _run(args, env, tmp_path)
         assert run.returncode == 1, run
-        assert "Traceback" not in run.stderr
-        assert f"DECKGEN_CHROMIUM={missing} is not a file" in run.stderr
-        assert "apt-get install chromium" in run.stderr and "pip install 'deckgen-reveal[pdf]'" in run.stderr
+        assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1
+        assert run.stderr.startswith(f"error: DECKGEN_CHROMIUM={missing} does not exist: set DECKGEN_CHROMIUM to ")
     assert not (project / "build").exists() and not (tmp_path / "talk.pdf").exists()
     # Without Playwright: the same advice.
     run = _run(["pdf", "talk", str(project)], dict(os.environ), tmp_path, hide_playwright=True)
@@ -145,8 +212,16 @@ def test_without_chromium_the_error_names_the_fix(project: Path, tmp_path: Path)
         "error: PDF export needs Playwright and Chromium: install them with pip install 'deckgen-reveal[pdf]' and "
         "apt-get install chromium (or set DECKGEN_CHROMIUM to a Chromium executable)"
     )
-    # A plain build without a browser still works: its index has text cards.
-    run = _run(["build", str(project)], env, tmp_path)
+    # No Chromium anywhere (an empty PATH and HOME): pdf names the fix, a plain build goes on with text cards.
+    for folder in ("bin", "home"):
+        (tmp_path / folder).mkdir()
+    nowhere = {name: value for name, value in os.environ.items()
+               if name not in ("DECKGEN_CHROMIUM", "PLAYWRIGHT_BROWSERS_PATH", "XDG_CACHE_HOME")}
+    nowhere.update(PATH=str(tmp_path / "bin"), HOME=str(tmp_path / "home"))
+    run = _run(["pdf", "talk", str(project)], nowhere, tmp_path)
+    assert run.returncode == 1 and "PDF export needs Chromium, which was not found" in run.stderr
+    assert "apt-get install chromium" in run.stderr and "pip install 'deckgen-reveal[pdf]'" in run.stderr
+    run = _run(["build", str(project)], nowhere, tmp_path)
     assert run.returncode == 0, run.stderr
     index = (project / "build" / "index.html").read_text()
     assert index.count("deck-picture-text") == 2 and "thumbnail" not in index

@@ -82,12 +82,13 @@ def test_init_with_force_restores_every_replaced_file_after_a_failure(
 def test_init_into_a_read_only_folder_leaves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], read_only
 ) -> None:
-    root = make_project(tmp_path / "talks", {"slides/keep.md": "# Keep\n"})
+    # A shared part, not a deck: init still writes its demo deck there (and cannot).
+    root = make_project(tmp_path / "talks", {"slides/_shared/keep.md": "# Keep\n"})
     read_only(root / "slides")  # slides/welcome.md cannot be written; deckgen.yml before it can
     assert main(["init", str(root)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot write {root / 'slides/welcome.md'}: ") and "nothing was written" in err
-    assert _tree(root) == ["slides", "slides/keep.md"]
+    assert _tree(root) == ["slides", "slides/_shared", "slides/_shared/keep.md"]
 
 
 def test_init_files_get_the_usual_permissions(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from deckgen import __version__
 from deckgen.cli import main
 
 SCAFFOLD_WORKFLOW = REPO / "src/deckgen/commands/scaffold/github/workflows/pages.yml"
+DECKGEN = str(Path(sys.executable).with_name("deckgen"))  # the installed command
 SCAFFOLD_FILES = [".github/workflows/pages.yml", ".gitignore", "deckgen.yml", "slides/welcome.md", "static/custom.css"]
 
 
@@ -54,8 +56,9 @@ def test_init_refuses_to_overwrite_and_lists_every_existing_file(
     make_project(tmp_path, {"deckgen.yml": "title: Mine\n", "slides/welcome.md": "# Mine\n",
                             ".gitignore": "*.pyc\n"})
     assert main(["init", str(tmp_path)]) == 1
+    # slides/welcome.md is a deck of the project: init writes no demo deck there, so it is not in its way.
     assert capsys.readouterr().err == (
-        f"error: {tmp_path} already holds deckgen.yml, slides/welcome.md: deckgen init overwrites no file unless "
+        f"error: {tmp_path} already holds deckgen.yml: deckgen init overwrites no file unless "
         "--force is given; nothing was written\n"
     )
     assert _files(tmp_path) == [".gitignore", "deckgen.yml", "slides/welcome.md"]
@@ -66,6 +69,7 @@ def test_init_refuses_to_overwrite_and_lists_every_existing_file(
     assert "deckgen.yml (overwritten)" in capsys.readouterr().out
     assert _files(tmp_path) == SCAFFOLD_FILES
     assert "title: Mine" not in (tmp_path / "deckgen.yml").read_text()
+    assert (tmp_path / "slides/welcome.md").read_text() == "# Mine\n"  # the project's own deck, even with --force
     # The project's own ignore rules stay; build/ is added once.
     assert (tmp_path / ".gitignore").read_text() == "*.pyc\nbuild/\n"
     assert main(["init", str(tmp_path), "--force"]) == 0
@@ -85,6 +89,28 @@ def test_init_in_the_current_folder_and_into_a_file(
 
 
 # -- the GitHub Pages workflows ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("deck", ["slides/talk.md", "slides/talk/index.md"])
+def test_init_into_a_folder_with_decks_writes_no_demo_deck(deck: str, tmp_path: Path) -> None:
+    make_project(tmp_path, {deck: "# My talk\n", "slides/_shared/outro.md": "# Thanks\n"})
+    run = subprocess.run([DECKGEN, "init", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == ""
+    assert _files(tmp_path) == sorted([".github/workflows/pages.yml", ".gitignore", "deckgen.yml", deck,
+                                       "slides/_shared/outro.md", "static/custom.css"])
+    assert "  slides/welcome.md" not in run.stdout
+    shown = deck.removeprefix("slides/")
+    assert f"no demo deck (slides/welcome.md): slides/ already holds your decks ({shown})\n" in run.stdout
+    assert main(["build", str(tmp_path), "--strict", "--no-thumbnails"]) == 0
+    assert not (tmp_path / "build/welcome").exists() and (tmp_path / "build/talk/index.html").is_file()
+
+
+def test_init_beside_only_parts_or_stray_files_still_writes_the_demo_deck(tmp_path: Path) -> None:
+    # Parts (_shared/), hidden files and a folder without index.md are no decks.
+    make_project(tmp_path, {"slides/_shared/outro.md": "# Thanks\n", "slides/.draft.md": "# x\n",
+                            "slides/img/notes.txt": "x"})
+    assert main(["init", str(tmp_path)]) == 0
+    assert (tmp_path / "slides/welcome.md").is_file()
 
 
 def _workflow(path: Path) -> dict:
@@ -114,7 +140,7 @@ def test_pages_workflow(which: str, tmp_path: Path) -> None:
     assert kinds[:2] == ["actions/checkout", "actions/setup-python"]
     assert 2 <= install_at < kinds.index("actions/cache") < build_at
     assert build_at < kinds.index("actions/configure-pages") < kinds.index("actions/upload-pages-artifact")
-    assert steps[build_at]["env"] == {"DECKGEN_CHROMIUM": "/usr/bin/google-chrome"}  # pictures on the index
+    assert "env" not in steps[build_at]  # the runner's Chromium or Chrome is found on PATH for the pictures
     by_action = {step["uses"].split("@")[0]: step for step in steps if "uses" in step}
     assert by_action["actions/checkout"]["uses"] == "actions/checkout@v4"
     assert by_action["actions/setup-python"] == {"name": "Set up Python", "uses": "actions/setup-python@v5",

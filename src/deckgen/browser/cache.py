@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from deckgen import __version__
 from deckgen.assets.npm import cache_root
@@ -40,14 +41,29 @@ class DeckKeys:
     def key(self, name: str, *extra: str) -> str:
         """The cache key of a deck's page (extra: what else the result depends on, e.g. PDF options)."""
         page = f"{name}/index.html"
-        used = self._closure(page)
+        used = self._closure({page})
         digest = hashlib.sha256(f"deckgen {__version__} key {_KEY_VERSION} {' '.join(extra)}\n".encode())
-        for path in sorted(used):
-            digest.update(f"{path}\0{self._digest(path)}\n".encode())
+        self.add_files(digest, used)
         return digest.hexdigest()
 
-    def _closure(self, start: str) -> set[str]:
-        seen, todo = {start}, [start]
+    def text(self, path: str) -> str:
+        """A site file's text (a page or a stylesheet)."""
+        content = self.files[path]
+        if isinstance(content, str):
+            return content
+        return (content.read_bytes() if isinstance(content, Path) else content).decode("utf-8", "replace")
+
+    def uses(self, html: str, folder: str) -> set[str]:
+        """The site files a piece of HTML of a page in folder uses, and the files those use (CSS imports, fonts)."""
+        return self._closure(self._matches(html, _HTML_REFS, folder))
+
+    def add_files(self, digest: Any, paths: set[str]) -> None:
+        """Feed each file's path and content hash into a hash, in a stable order."""
+        for path in sorted(paths):
+            digest.update(f"{path}\0{self._digest(path)}\n".encode())
+
+    def _closure(self, start: set[str]) -> set[str]:
+        seen, todo = set(start), list(start)
         while todo:
             for used in self._refs(todo.pop()):
                 if used not in seen:
@@ -61,16 +77,17 @@ class DeckKeys:
             return cached
         refs: set[str] = set()
         if path.endswith((".html", ".css")):
-            content = self.files[path]
-            text = content if isinstance(content, str) else (
-                content.read_bytes() if isinstance(content, Path) else content).decode("utf-8", "replace")
             pattern = _HTML_REFS if path.endswith(".html") else _CSS_REFS
-            folder = posixpath.dirname(path)
-            for match in pattern.finditer(text):
-                target = _site_path(folder, match.group(1) or match.group(2))
-                if target and target in self.files and not target.endswith(".html"):  # a link, not a resource
-                    refs.add(target)
+            refs = self._matches(self.text(path), pattern, posixpath.dirname(path))
         self._uses[path] = refs
+        return refs
+
+    def _matches(self, text: str, pattern: re.Pattern[str], folder: str) -> set[str]:
+        refs: set[str] = set()
+        for match in pattern.finditer(text):
+            target = _site_path(folder, match.group(1) or match.group(2))
+            if target and target in self.files and not target.endswith(".html"):  # a link, not a resource
+                refs.add(target)
         return refs
 
     def _digest(self, path: str) -> str:

@@ -1,4 +1,4 @@
-"""Drive the system Chromium headless through Playwright, and serve it a planned site on a loopback port."""
+"""Drive the user's Chromium headless through Playwright (locate.py finds it), and serve it a site on loopback."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ import http.server
 import importlib.util
 import logging
 import mimetypes
-import os
-import shutil
 import threading
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from deckgen.errors import DeckgenError
+from deckgen.browser.locate import WHERE, BrowserError, ChromiumSettingError, explicit_chromium, find_chromium
+
+__all__ = ["CHROMIUM_ARGS", "BrowserError", "ChromiumSettingError", "SiteServer", "browser_problem",
+           "chromium_executable", "launch", "run_async"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,7 +35,6 @@ CHROMIUM_ARGS = [
 # Every host name but loopback fails to resolve: a deck's remote images, fonts or iframes never leave the machine
 # (blocking them with Playwright's request routing instead would turn off the HTTP cache shared by the pages).
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = (
     "install them with pip install 'deckgen-reveal[pdf]' and apt-get install chromium "
     "(or set DECKGEN_CHROMIUM to a Chromium executable)"
@@ -43,25 +43,12 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css
           ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".html": "text/html; charset=utf-8"}
 
 
-class BrowserError(DeckgenError):
-    """Playwright or Chromium is missing, or Chromium failed at its task."""
-
-
 def chromium_executable(purpose: str = "this") -> str:
-    """Return the system Chromium (DECKGEN_CHROMIUM, else /usr/bin/chromium or chromium on PATH)."""
-    explicit = os.environ.get("DECKGEN_CHROMIUM")
-    if explicit:
-        if Path(explicit).is_file():
-            return explicit
-        raise BrowserError(
-            f"{purpose} needs Chromium, and DECKGEN_CHROMIUM={explicit} is not a file: set DECKGEN_CHROMIUM to a "
-            "Chromium executable, or unset it and install Chromium with apt-get install chromium "
-            "(and Playwright with pip install 'deckgen-reveal[pdf]')"
-        )
-    for candidate in (DEFAULT_CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise BrowserError(f"{purpose} needs Chromium, which was not found: {INSTALL_HINT}")
+    """Return the Chromium to drive: DECKGEN_CHROMIUM, else the first found on PATH, in install folders, Playwright's."""
+    path = find_chromium()  # a wrong DECKGEN_CHROMIUM raises ChromiumSettingError
+    if path is None:
+        raise BrowserError(f"{purpose} needs Chromium, which was not found ({WHERE}): {INSTALL_HINT}")
+    return path
 
 
 def check_playwright(purpose: str = "this") -> None:
@@ -71,8 +58,13 @@ def check_playwright(purpose: str = "this") -> None:
 
 
 def browser_problem(purpose: str = "this") -> BrowserError | None:
-    """Return why no browser can be driven, or None when Playwright and Chromium are there."""
+    """Return why no browser can be driven, or None when Playwright and Chromium are there.
+
+    A ChromiumSettingError (DECKGEN_CHROMIUM set to no executable) is never to be passed over, even where the
+    browser is optional.
+    """
     try:
+        explicit_chromium()  # a DECKGEN_CHROMIUM that points nowhere comes first: always an error
         check_playwright(purpose)
         chromium_executable(purpose)
     except BrowserError as exc:
@@ -82,7 +74,7 @@ def browser_problem(purpose: str = "this") -> BrowserError | None:
 
 @contextlib.asynccontextmanager
 async def launch(purpose: str = "this") -> AsyncIterator[Any]:
-    """Start one headless system Chromium (never a downloaded one) that reaches loopback only; yield it."""
+    """Start one headless Chromium the user has (deckgen never downloads one) that reaches loopback only; yield it."""
     check_playwright(purpose)
     path = chromium_executable(purpose)
     try:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from deckgen.browser.chromium import BrowserError, SiteServer, launch
+from deckgen.browser.notes import TAG_SLIDES_JS, add_notes_pages
+from deckgen.browser.paper import PAPERS, fit
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +28,35 @@ _SETTLE_JS = """async () => {
 # reveal.js 6.0.2 breaks the page after a notes page even when it is the last one: a blank page at the end.
 _LAST_PAGE_CSS = "html.reveal-print .reveal .slides > :last-child { page-break-after: avoid !important; }"
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_PAGE_SIZE_JS = "[parseFloat(document.body.style.width) || 0, parseFloat(document.body.style.height) || 0]"
+_LAYOUT_VERSION = "2"  # of deckgen's print path (notes pages, paper): part of the PDFs' cache key
 
 
 @dataclass(frozen=True)
 class PdfOptions:
-    """How to print: speaker notes on pages of their own; fragments one page per step (None: the deck's choice)."""
+    """How to print: speaker notes on pages of their own; fragments one page per step (None: the deck's choice);
+    paper: None for reveal.js's page size (the slide's), or a key of PAPERS (the slide scaled onto that sheet)."""
 
     notes: bool = False
     fragments: bool | None = None
+    paper: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.paper is not None and self.paper not in PAPERS:
+            raise ValueError(f"paper {self.paper!r}: not one of {', '.join(PAPERS)}")
 
     def query(self) -> str:
-        """The page's query string: reveal.js reads its options from it."""
+        """The page's query string: reveal.js reads its options from it (deckgen makes the notes pages itself)."""
         query = "?print-pdf"
         if self.notes:
-            query += "&showNotes=separate-page"
+            query += "&showNotes=false"
         if self.fragments is not None:
             query += f"&pdfSeparateFragments={'true' if self.fragments else 'false'}"
         return query
+
+    def key(self) -> str:
+        """Everything the printed PDF depends on besides the site: part of its cache key."""
+        return f"{self.query()} notes={self.notes} paper={self.paper} layout={_LAYOUT_VERSION}"
 
 
 def pdf_path(name: str) -> str:
@@ -64,11 +78,20 @@ async def print_deck(browser: Any, base_url: str, name: str, options: PdfOptions
         page.set_default_timeout(PRINT_TIMEOUT_MS)
         page.on("pageerror", lambda error: errors.append(str(error)))
         await page.add_init_script(_READY_HOOK)
+        if options.notes:
+            await page.add_init_script(TAG_SLIDES_JS)
         await page.goto(f"{base_url}{name}/index.html{options.query()}", wait_until="load")
         await page.wait_for_function("window.__deckgenPdfReady === true")
         await page.evaluate(_SETTLE_JS)
+        if options.notes and await add_notes_pages(page, name):
+            await page.evaluate(_SETTLE_JS)  # images and fonts of the notes
         await page.add_style_tag(content=_LAST_PAGE_CSS)
-        return await page.pdf(prefer_css_page_size=True, print_background=True)
+        if options.paper is None:
+            return await page.pdf(prefer_css_page_size=True, print_background=True)
+        width, height = await page.evaluate(_PAGE_SIZE_JS)
+        sheet = fit(options.paper, width, height)
+        await page.add_style_tag(content=sheet.css)  # after reveal.js's own @page rule: this one wins
+        return await page.pdf(prefer_css_page_size=True, print_background=True, scale=sheet.scale)
     except Exception as exc:  # noqa: BLE001 - a Playwright timeout or crash, reported with the page's own error
         why = errors[0] if errors else str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BrowserError(

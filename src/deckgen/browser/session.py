@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from deckgen.browser.cache import DeckKeys, MadeCache
-from deckgen.browser.chromium import BrowserError, SiteServer, browser_problem, launch, run_async
+from deckgen.browser.chromium import BrowserError, ChromiumSettingError, SiteServer, browser_problem, launch, run_async
+from deckgen.browser.firstslide import first_slide_key
 from deckgen.browser.printing import PdfOptions, pdf_path, print_decks
 from deckgen.browser.thumbnails import HEIGHT, QUALITY, SUFFIX, WIDTH, picture_path, shoot_all
 
@@ -31,20 +32,23 @@ class BrowserOutput:
 def browser_pass(files: Mapping[str, Any], names: list[str], *, thumbnails: bool | None, pdf: bool) -> BrowserOutput:
     """Make the pictures (thumbnails True: required, None: when Chromium is there) and PDFs of the decks.
 
-    Each result is cached by a hash of the deck's page and the files it uses: unchanged decks need no browser.
+    Each PDF is cached by a hash of the deck's page and the files it uses, each picture by a hash of what the
+    first slide shows (firstslide.py): unchanged decks, and decks edited past their first slide, need no browser.
+    A DECKGEN_CHROMIUM that points nowhere is an error even when the pictures are optional.
     """
     result = BrowserOutput()
     purpose = "deckgen build --pdf" if pdf else "deckgen build --thumbnails" if thumbnails else "pictures on the index"
     problem = browser_problem(purpose) if thumbnails is not False or pdf else None
-    if problem and (pdf or thumbnails):
+    if problem and (pdf or thumbnails or isinstance(problem, ChromiumSettingError)):
         raise problem
     if problem:
         log.info("index without pictures: %s", problem)
     keys = DeckKeys(files)
-    pictures = _Made(MadeCache("thumbnails", SUFFIX), keys, names if thumbnails is not False and not problem else [],
-                     "thumbnail", f"{WIDTH}x{HEIGHT}", f"q{QUALITY}")
+    shot_names = names if thumbnails is not False and not problem else []
+    pictures = _Made(MadeCache("thumbnails", SUFFIX), shot_names,
+                     lambda name: first_slide_key(keys, name, "thumbnail", f"{WIDTH}x{HEIGHT}", f"q{QUALITY}"))
     options = PdfOptions()
-    pdfs = _Made(MadeCache("pdf", ".pdf"), keys, names if pdf else [], "pdf", options.query())
+    pdfs = _Made(MadeCache("pdf", ".pdf"), names if pdf else [], lambda name: keys.key(name, "pdf", options.key()))
     if pictures.todo or pdfs.todo:
         try:
             shots, printed = run_async(_in_browser(files, list(pictures.todo), list(pdfs.todo), options, purpose))
@@ -80,9 +84,9 @@ def browser_pass(files: Mapping[str, Any], names: list[str], *, thumbnails: bool
 class _Made:
     """One kind of result for a set of decks: what the cache holds, what is still to make, what was made."""
 
-    def __init__(self, cache: MadeCache, keys: DeckKeys, names: list[str], *key_extra: str) -> None:
+    def __init__(self, cache: MadeCache, names: list[str], key_of: Callable[[str], str]) -> None:
         self.cache = cache
-        self.keys = {name: keys.key(name, *key_extra) for name in names}
+        self.keys = {name: key_of(name) for name in names}
         self.made: dict[str, bytes] = {}
         self.new: set[str] = set()
         for name, key in self.keys.items():

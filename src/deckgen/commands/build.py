@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def build(
     pdf: bool = False,
     profile: str | None = None,
     cache: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the whole site of a project into out (default: PROJECT/build).
 
@@ -43,6 +45,7 @@ def build(
     pdf: each deck's PDF as NAME/NAME.pdf. Both are made from the planned site before anything is written.
     profile: the variant to build (deckgen.yml's profiles:), None for every slide and fragment.
     cache: take unchanged slides from the persistent render cache (False: render every slide again).
+    progress: called with what the build is doing now, at each stage (the command line shows it on a terminal).
     """
     check_path(project, "project folder")
     project = project.resolve()
@@ -50,7 +53,10 @@ def build(
     out = check_output_dir(out or project / "build", project)
     site = load_site_config(project, config_file, strict=strict, profile=profile)
     site.cache = cache
+    report = progress or _silent
+    report("rendering the decks")
     decks, errors = parse_decks(project, site)
+    report(f"planning {_count(len(decks), 'deck')}, {_count(sum(d.slide_count for d in decks), 'slide')}")
     planner = SitePlanner(project, site)
     files = plan_site(project, site, decks, errors, planner=planner)
     raise_errors(errors)  # every problem of every deck, reported together; nothing written
@@ -58,12 +64,24 @@ def build(
     if thumbnails is not False or pdf:  # pictures and PDFs, made in Chromium from the planned site
         from deckgen.browser.session import browser_pass
 
+        making = " and ".join((["pictures"] if thumbnails is not False else []) + (["PDFs"] if pdf else []))
+        report(f"{making} of {_count(len(decks), 'deck')} in Chromium")
         made = browser_pass(files, [deck.name for deck in decks], thumbnails=thumbnails, pdf=pdf)
         files.update(made.files)
         files["index.html"] = planner.index_page(decks, pictures=made.pictures, pdfs=made.pdfs)
         shot = made.shot
+    report(f"writing {out}")
     with output_lock(out):  # another build of the same output waits for this one, then writes its own site
         check_output_dir(out, project)
         write_site(files, out)
-    log.info("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
+    # The command line prints the summary; -v shows it once.
+    log.debug("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
     return BuildResult(out, decks, files, pictures_shot=shot)
+
+
+def _silent(stage: str) -> None:
+    pass
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

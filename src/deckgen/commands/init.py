@@ -28,6 +28,8 @@ TEMPLATES = {
 # .gitignore is merged, never overwritten: the project's own ignore rules stay, build/ is added.
 GITIGNORE = ".gitignore"
 IGNORED = "build/"
+# The demo deck is left out of a project that already has decks: it would show up among them on the index.
+DEMO_DECK = "slides/welcome.md"
 
 
 class InitError(DeckgenError):
@@ -41,11 +43,15 @@ class InitResult:
     root: Path
     written: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)  # decks slides/ already held: the demo deck was not written
 
     def summary(self) -> str:
         """Return the lines to show: the files written and the next steps."""
         lines = [f"created a deckgen project in {self.root}:"]
         lines += [f"  {name}{' (overwritten)' if name in self.overwritten else ''}" for name in self.written]
+        if self.decks:
+            shown = ", ".join(self.decks[:5]) + (f" and {len(self.decks) - 5} more" if len(self.decks) > 5 else "")
+            lines.append(f"no demo deck ({DEMO_DECK}): slides/ already holds your decks ({shown})")
         lines += [
             f"next: deckgen serve {self.root} to preview while you edit, deckgen build {self.root} to build",
             'publish: push to GitHub and set Settings > Pages > Source to "GitHub Actions" (see the README)',
@@ -57,7 +63,9 @@ def init_project(root: Path, *, force: bool = False) -> InitResult:
     """Write the starter project into root (created if missing); refuse to overwrite unless force."""
     if root.exists() and not root.is_dir():
         raise InitError(f"{root} is a file, not a folder: give deckgen init a folder (it is created if missing)")
-    files = {name: _template(source, root) for name, source in TEMPLATES.items()}
+    decks = existing_decks(root / "slides")
+    files = {name: _template(source, root) for name, source in TEMPLATES.items()
+             if not (decks and name == DEMO_DECK)}
     gitignore = _merged_gitignore(root / GITIGNORE)
     # Check everything before writing anything: a refused init leaves the folder as it was.
     existing = [name for name in files if (root / name).exists() or (root / name).is_symlink()]
@@ -68,13 +76,30 @@ def init_project(root: Path, *, force: bool = False) -> InitResult:
     if existing and not force:
         raise InitError(f"{root} already holds {', '.join(existing)}: deckgen init overwrites no file unless "
                         "--force is given; nothing was written")
-    result = InitResult(root, overwritten=existing)
+    result = InitResult(root, overwritten=existing, decks=decks)
     if gitignore is not None:
         files[GITIGNORE] = gitignore
     _write_all(root, files)
     result.written = list(files)
     log.info("wrote %s", ", ".join(result.written))
     return result
+
+
+def existing_decks(slides: Path) -> list[str]:
+    """The decks a slides/ folder holds already (slides/NAME.md, slides/NAME/index.md), relative to slides/."""
+    try:
+        entries = sorted(slides.iterdir()) if slides.is_dir() else []
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if entry.name.startswith(("_", ".")):
+            continue
+        if entry.suffix == ".md" and entry.is_file():
+            found.append(entry.name)
+        elif entry.is_dir() and (entry / "index.md").is_file():
+            found.append(f"{entry.name}/index.md")
+    return found
 
 
 def _template(source: str, root: Path) -> bytes:
