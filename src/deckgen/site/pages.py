@@ -60,9 +60,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def template_environment(project: Path) -> jinja2.Environment:
     """Templates of the project's templates/ first, then deckgen's defaults."""
+    defaults = jinja2.FileSystemLoader(defaults_dir() / "templates")
     loader = jinja2.ChoiceLoader([
+        # "deckgen/deck.html" is always deckgen's own: a project's deck.html may extend it and change one block.
+        jinja2.PrefixLoader({"deckgen": defaults}),
         _ProjectTemplates(project),
-        jinja2.FileSystemLoader(defaults_dir() / "templates"),
+        defaults,
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, bytecode_cache=_bytecode_cache())

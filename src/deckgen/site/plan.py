@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from deckgen.assets.vendor import VendorSet
 from deckgen.config.options import SiteConfig
 from deckgen.config.textfile import read_source
 from deckgen.dialect.deck import Deck, Slide
-from deckgen.errors import DeckgenError, Location
+from deckgen.errors import DeckgenError, Location, warn_once
 from deckgen.site.defaults import layered_files
 from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
 from deckgen.site.references import LineFinder, SiteFiles
 
+log = logging.getLogger(__name__)
 Content = bytes | str | Path
 _VERSION_MARK = "__deckgen_page_version__"  # written by templates/deck.html in live mode
 _SLIDES_MARK = "<!--deckgen:slides-->"
@@ -63,7 +65,12 @@ class SitePlanner:
 
     def static_files(self) -> dict[str, Content]:
         """static/ of deckgen and of the project, the project's files winning."""
-        return {f"static/{rel}": path for rel, path in layered_files(self.project, "static").items()}
+        files = layered_files(self.project, "static")
+        for rel, path in files.items():
+            if rel.startswith("deckgen/") and rel.endswith(".js") and path.is_relative_to(self.project):
+                warn_once(log, Location(path), f"static/{rel} replaces deckgen's own script of that name: decks "
+                          "may break when deckgen changes it; give your script another name")
+        return {f"static/{rel}": path for rel, path in files.items()}
 
     def vendor_files(self) -> dict[str, Content]:
         """The third-party files requested by the decks planned so far."""
