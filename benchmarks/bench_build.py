@@ -263,10 +263,10 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_timed(cmd: list[str], cwd: Path | None = None) -> float:
+def run_timed(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
     """Run cmd, return its wall time in seconds; fail loudly with its output on a non-zero exit."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=child_env(), capture_output=True)
+    proc = subprocess.run(cmd, cwd=cwd, env={**child_env(), **(env or {})}, capture_output=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(
@@ -408,6 +408,35 @@ def bench_profile(tools: Tools, work: Path, rounds: int, slides: int = 2000) -> 
     stats = alternate({"default": runner([]), "public": runner(["--profile", "public"])}, rounds)
     for name, stat in stats.items():
         print(f"    {name:10s} median {stat.median:.3f} s  min {stat.min:.3f} s", flush=True)
+    return stats
+
+
+def bench_rebuilds(tools: Tools, work: Path, rounds: int) -> dict[str, Stat]:
+    """The 40-deck site built again with nothing changed, and after a one-slide edit, with the render cache (a
+    cache folder of its own, warmed by one build; reveal-md has no such build to compare with)."""
+    project = work / "src" / "site"
+    out = work / "out" / "rebuild-site"
+    env = {"DECKGEN_CACHE_DIR": str(work / "cache")}
+    (work / "cache").mkdir(exist_ok=True)
+    npm = Path(os.environ.get("DECKGEN_CACHE_DIR") or Path.home() / ".cache" / "deckgen") / "npm"
+    if npm.is_dir():
+        (work / "cache" / "npm").symlink_to(npm)  # the verified packages: nothing to download here
+    command = [*tools.deckgen, "build", str(project), "-o", str(out), "--no-thumbnails"]
+    deck = project / "slides" / "deck07.md"
+    original = deck.read_text("utf-8")
+    run_timed(command, cwd=project, env=env)  # the cache, warmed
+
+    def unchanged(index: int) -> float:
+        return run_timed(command, cwd=project, env=env)
+
+    def one_edit(index: int) -> float:
+        deck.write_text(original.replace("## Slide 7\n", f"## Slide 7, edit {index}\n", 1), "utf-8")
+        return run_timed(command, cwd=project, env=env)
+
+    stats = alternate({"nothing changed": unchanged, "one slide edited": one_edit}, rounds)
+    deck.write_text(original, "utf-8")
+    for name, stat in stats.items():
+        print(f"    {name:18s} median {stat.median:.3f} s  min {stat.min:.3f} s", flush=True)
     return stats
 
 
@@ -693,6 +722,11 @@ def report(data: dict[str, Any]) -> str:
         rows.append(
             (f"cold build, {case}", timing(dg), timing(rm), fmt(r, 2), fmt(ratio(dg["min"], rm["min"]), 2), target)
         )
+    for name, limit in (("nothing changed", 0.2), ("one slide edited", 0.3)):
+        if name in data.get("rebuilds", {}):
+            stat = pair(data["rebuilds"], name)
+            rows.append((f"rebuild, site {SITE_DECKS}x{SITE_SLIDES}, {name}", timing(stat), "", "", "",
+                         f"<= {limit} s: {verdict(check(stat['median'], stat['median'] <= limit))}"))
     if "profile" in data:
         public, default = pair(data["profile"], "public"), pair(data["profile"], "default")
         r = ratio(public["median"], default["median"])
@@ -889,6 +923,9 @@ def main(argv: list[str] | None = None) -> int:
         data["builds"] = {
             case: {tool: stat.as_dict() for tool, stat in stats.items()} for case, stats in builds.items()
         }
+
+        print("rebuilds of the 40-deck site with the render cache:", flush=True)
+        data["rebuilds"] = {name: stat.as_dict() for name, stat in bench_rebuilds(tools, work, rounds).items()}
 
         print("profile public against no profile, deck 2000 slides (alternating):", flush=True)
         data["profile"] = {name: stat.as_dict() for name, stat in bench_profile(tools, work, rounds).items()}

@@ -3,8 +3,8 @@ build after a one-line edit renders one slide, and a build with nothing changed 
 Markdown engine).
 
 One JSON file per deck source (cache/render/<hash of its path>.json) maps each slide's source and options to its
-rendered HTML; it is valid only for the same engine (deckgen's version, its dialect's code, the versions of
-markdown-it-py, mdit-py-plugins and emoji). Files are replaced atomically, so builds running at once never read
+rendered HTML; it is valid only for the same engine (deckgen's version, its dialect's code, and the installed markdown-it-py,
+mdit-py-plugins, emoji and Pygments). Files are replaced atomically, so builds running at once never read
 half a file; a file that cannot be read is ignored and removed; the folder is kept under MAX_BYTES by removing the
 files used longest ago. JSON, not pickle: a cache file is data, never code.
 """
@@ -37,20 +37,23 @@ def folder() -> Path:
 
 @lru_cache(maxsize=1)
 def engine() -> str:
-    """What a rendered slide depends on besides its source: the code and libraries that render it."""
-    from importlib import metadata
+    """What a rendered slide depends on besides its source: the code and libraries that render it (each found
+    without importing it: the stamp of its files is enough to tell a change)."""
+    from importlib.util import find_spec
 
     parts = [__version__]
-    for dist in ("markdown-it-py", "mdit-py-plugins", "emoji"):
-        try:
-            parts.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist}=?")
+    for module in ("markdown_it", "mdit_py_plugins", "emoji", "pygments"):
+        spec = find_spec(module)
+        parts.append(f"{module}:{_stamp(Path(spec.origin))}" if spec and spec.origin else f"{module}:?")
     dialect = Path(__file__).parent
     for source in sorted(dialect.glob("*.py")):
-        stat = source.stat()
-        parts.append(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{source.name}:{_stamp(source)}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _file(deck: Path) -> Path:
