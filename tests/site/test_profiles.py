@@ -127,7 +127,7 @@ def test_the_public_profile_leaves_hidden_content_out_of_every_file(project: Pat
     html = slides_of(page(out))
     assert "fragment" not in html and "data-fragment-index" not in html
     assert "Appears later" in html and "<li>one</li>" in html
-    assert "<code class=\"python language-python\" data-line-numbers>" in html
+    assert "<code class=\"python language-python hljs\" data-line-numbers>" in html
     footer = (out / "index.html").read_text(encoding="utf-8").split("<footer>")[1]
     assert 'profile <strong class="profile">public</strong>' in footer
 
