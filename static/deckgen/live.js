@@ -172,8 +172,25 @@
         'box-shadow:0 4px 18px rgba(0,0,0,.4);text-align:left';
       document.body.appendChild(overlay);
     }
-    overlay.textContent = 'deckgen: the last save does not build; showing the last good version.\n\n' +
-      errors.map(function (e) { return e.text; }).join('\n');
+    var head = document.createElement('div');
+    head.textContent = 'deckgen: the last save does not build; showing the last good version.';
+    head.style.marginBottom = '10px';
+    overlay.replaceChildren(head);
+    errors.forEach(function (e) {
+      // One error a line: where (file:line, as editors open it) in bold, then the message.
+      var row = document.createElement('div');
+      row.className = 'deckgen-error';
+      if (e.location) {
+        var where = document.createElement('b');
+        where.className = 'deckgen-error-location';
+        where.textContent = e.location + ': ';
+        row.appendChild(where);
+        row.appendChild(document.createTextNode(e.message || e.text));
+      } else {
+        row.textContent = e.text || e.message;
+      }
+      overlay.appendChild(row);
+    });
   }
 
   var socket = null;

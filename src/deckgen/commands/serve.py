@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shutil
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 
 from deckgen.errors import DeckgenError
@@ -37,11 +39,14 @@ def serve(
     project: Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, poll: bool = False,
     config_file: Path | None = None, ready: object = None,
 ) -> int:
-    """Run the preview until interrupted (Ctrl-C or SIGTERM); the temporary site is always removed."""
+    """Run the preview until interrupted (Ctrl-C or SIGTERM); the temporary site is always removed.
+
+    A broken deck, deckgen.yml or template, at start or later, never stops it: the pages show the error.
+    """
     from tornado.httpserver import HTTPServer
     from tornado.ioloop import IOLoop
 
-    from deckgen.live.devserver import make_app, push
+    from deckgen.live.devserver import make_app, push, set_errors
     from deckgen.live.livesite import LiveSite
     from deckgen.live.watch import ProjectWatcher
 
@@ -54,6 +59,7 @@ def serve(
     sockets, port = bind(host, port)
     out = Path(tempfile.mkdtemp(prefix="deckgen-serve-"))
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    _quiet_workers()
     try:
         site = LiveSite(project, out, config_file=config_file)
         started = time.perf_counter()
@@ -61,13 +67,18 @@ def serve(
         log.info("first build in %.0f ms", (time.perf_counter() - started) * 1000)
         for error in first.errors:
             print(str(error), file=sys.stderr)
+        set_errors(first.errors)  # a page opened now shows them at once
         loop = IOLoop.current()
-        server = HTTPServer(make_app(out))
+        server = HTTPServer(make_app(out, host=host, port=port))
         server.add_sockets(sockets)
+
+        stopping = False
 
         def rebuild(changed: set[Path]) -> None:
             began = time.perf_counter()
             update = site.update(changed)
+            if stopping:  # Ctrl-C came during this rebuild: nothing to report
+                return
             took = (time.perf_counter() - began) * 1000
             names = ", ".join(sorted(p.name for p in changed))
             log.info("rebuilt in %.1f ms after %s", took, names)
@@ -75,7 +86,9 @@ def serve(
                 print(str(error), file=sys.stderr)
             loop.add_callback(push, update)
 
-        watcher = ProjectWatcher(project, rebuild, ignore=[out], extra=site.watched_files, poll=poll)
+        config = site.config_path()
+        watcher = ProjectWatcher(project, rebuild, ignore=[out], extra=site.watched_files, also=[config.parent],
+                                 poll=poll)
         watcher.start()
         shown = "localhost" if host in ("127.0.0.1", "::1") else host
         url = f"http://{shown}:{port}/"
@@ -84,11 +97,16 @@ def serve(
             webbrowser.open(url)
         if callable(ready):
             ready(url)
+        restore_signals = _stop_loop_on_signals(loop)
         try:
             loop.start()
         finally:
+            restore_signals()  # from here a second Ctrl-C interrupts the clean-up itself
+            stopping = True
             watcher.stop()
+            site.close()  # waits for a write under way: then no rebuild can write into out again
             server.stop()
+        print("stopped", file=sys.stderr)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:
@@ -101,3 +119,49 @@ def serve(
 
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _stop_loop_on_signals(loop: object) -> Callable[[], None]:
+    """While serving, Ctrl-C and SIGTERM stop the event loop from within it, between two callbacks.
+
+    Raising KeyboardInterrupt wherever the main thread happens to be is not enough there: code that catches
+    everything (livereload's send_message does) would swallow it and the server would go on. Returns the function
+    that puts the raising handlers back (for the clean-up; asyncio would leave SIGTERM at its default).
+    """
+    aio = getattr(loop, "asyncio_loop", None)
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            aio.add_signal_handler(signum, loop.stop)  # type: ignore[union-attr]
+            installed.append(signum)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # no asyncio loop, or not on this platform: the raising handlers stay
+
+    def restore() -> None:
+        for signum in installed:
+            aio.remove_signal_handler(signum)  # type: ignore[union-attr]
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    return restore
+
+
+_workers_quieted = False
+
+
+def _quiet_workers() -> None:
+    """Processes forked from here (the pool that renders many new slides at once) leave stopping to this one.
+
+    Ctrl-C sends SIGINT to every process of the terminal's group: without this each worker would print its own
+    KeyboardInterrupt traceback, and the SIGTERM the pool ends them with would run this process's handler.
+    """
+    global _workers_quieted
+    if _workers_quieted or not hasattr(os, "register_at_fork"):
+        return
+    _workers_quieted = True
+
+    def in_child() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    os.register_at_fork(after_in_child=in_child)

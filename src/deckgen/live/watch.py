@@ -1,10 +1,17 @@
-"""Watch the project with watchdog: filter events, wait for a quiet moment, hand over one batch of changes."""
+"""Watch the project with watchdog: filter events, wait for a quiet moment, hand over one batch of changes.
+
+The project folder itself may go away (deleted, moved, replaced by a checkout or a restore from a backup): watchdog's
+watch on it then ends for good. The builder thread checks the folder a few times a second while idle and, when it
+is back (or is another folder now), watches it again and hands over the folder itself, meaning "anything changed".
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +31,11 @@ log = logging.getLogger(__name__)
 _WRITES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED}
 _IGNORED_PARTS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".pytest_cache", ".ruff_cache"}
 QUIET_SECONDS = 0.02
+RECHECK_SECONDS = 0.25  # how often, while idle, the builder checks that the project folder is still watched
+
+# watchdog 7's inotify observer warns when a folder deleted and created again gets its watch back; it is harmless.
+warnings.filterwarnings("ignore", message=r"Callback with id .* already exists", category=RuntimeWarning,
+                        module=r"watchdog\.")
 
 
 def is_editor_noise(path: Path) -> bool:
@@ -47,19 +59,25 @@ class ProjectWatcher(FileSystemEventHandler):
         *,
         ignore: list[Path],
         extra: Callable[[], set[Path]] = set,
+        also: list[Path] | None = None,
         poll: bool = False,
         quiet: float = QUIET_SECONDS,
+        recheck: float = RECHECK_SECONDS,
     ) -> None:
         super().__init__()
         self.project = project.resolve()
         self.on_change = on_change
         self.ignore = [p.resolve() for p in ignore]
         self.extra = extra
+        # Folders outside the project watched too, not recursively (a --config file kept elsewhere).
+        self.also = [p.resolve() for p in also or [] if not p.resolve().is_relative_to(self.project)]
         self.quiet = quiet
+        self.recheck = recheck
         self._pending: set[Path] = set()
         self._last_event = 0.0
         self._lock = threading.Condition()
         self._stopped = False
+        self._identity: tuple[int, int] | None = None
         if poll:
             from watchdog.observers.polling import PollingObserver
 
@@ -72,7 +90,8 @@ class ProjectWatcher(FileSystemEventHandler):
 
     def start(self) -> None:
         """Start watching and the builder thread."""
-        self.observer.schedule(self, str(self.project), recursive=True)
+        self._identity = _identity(self.project)
+        self._schedule()
         self.observer.start()
         self._thread.start()
 
@@ -87,6 +106,8 @@ class ProjectWatcher(FileSystemEventHandler):
 
     def relevant(self, path: Path) -> bool:
         """Whether a change to path can change the site."""
+        if path == self.project:
+            return True  # the project folder itself went away (or came back)
         if any(part in _IGNORED_PARTS for part in path.parts) or is_editor_noise(path):
             return False
         if any(path == p or path.is_relative_to(p) for p in self.ignore):
@@ -110,29 +131,76 @@ class ProjectWatcher(FileSystemEventHandler):
         found = {p for p in found if self.relevant(p)}
         if not found:
             return
+        self._add(found)
+
+    def _add(self, paths: set[Path]) -> None:
         with self._lock:
-            self._pending |= found
+            self._pending |= paths
             self._last_event = time.monotonic()
             self._lock.notify_all()
 
+    def _schedule(self) -> None:
+        self.observer.schedule(self, str(self.project), recursive=True)
+        for folder in self.also:
+            if folder.is_dir():
+                self.observer.schedule(self, str(folder), recursive=False)
+
+    def _check_watch(self) -> None:
+        """Watch the project folder again when it came back, was replaced, or its watch ended."""
+        identity = _identity(self.project)
+        watching = bool(self.observer.emitters) and all(e.is_alive() for e in self.observer.emitters)
+        if identity is None:
+            self._identity = None  # gone: wait for it
+            return
+        if identity == self._identity and watching:
+            return
+        log.info("watching %s again", self.project)
+        try:
+            self.observer.unschedule_all()
+            self._schedule()
+        except Exception:  # e.g. out of inotify watches: try again at the next check
+            log.warning("cannot watch %s again; retrying", self.project, exc_info=log.isEnabledFor(logging.INFO))
+            return
+        self._identity = identity
+        self._add({self.project})  # anything may have changed while it was not watched
+
     def _run(self) -> None:
         while True:
+            batch: set[Path] | None = None
             with self._lock:
-                while not self._pending and not self._stopped:
-                    self._lock.wait()
+                if not self._pending and not self._stopped:
+                    self._lock.wait(self.recheck)
                 if self._stopped:
                     return
-                # Wait until no event came for the quiet period: one save, or a burst of them, is one build.
-                while True:
-                    remaining = self._last_event + self.quiet - time.monotonic()
-                    if remaining <= 0 or self._stopped:
-                        break
-                    self._lock.wait(remaining)
-                batch, self._pending = self._pending, set()
+                if self._pending:
+                    # Wait until no event came for the quiet period: one save, or a burst of them, is one build.
+                    while True:
+                        remaining = self._last_event + self.quiet - time.monotonic()
+                        if remaining <= 0 or self._stopped:
+                            break
+                        self._lock.wait(remaining)
+                    if self._stopped:
+                        return
+                    batch, self._pending = self._pending, set()
+            if batch is None:
+                try:
+                    self._check_watch()
+                except Exception:
+                    log.warning("checking the watch on %s failed", self.project, exc_info=True)
+                continue
             try:
                 self.on_change(batch)
             except Exception:  # the builder must survive anything; the error is logged with its traceback
-                log.exception("rebuild failed")
+                if not self._stopped:  # the temporary site may be gone while stopping: nothing to say
+                    log.exception("rebuild failed")
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _text(path: str | bytes) -> str:
