@@ -312,14 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from deckgen.commands.serve import serve
 
-            extra = {}
-            if args.deck:  # `deckgen serve slides/talk.md`: the project of that deck, that deck first
-                import inspect
-
-                if "only_deck" in inspect.signature(serve).parameters:
-                    extra["only_deck"] = args.deck
+            # `deckgen serve slides/talk.md`: the project of that deck, at that deck's page.
             return serve(args.project, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
-                         config_file=args.config, **extra)
+                         config_file=args.config, profile=args.profile, only_deck=args.deck)
         elif args.command == "init":
             from deckgen.commands.init import init_project
 

@@ -692,3 +692,37 @@ def test_watcher_recovers_when_the_project_comes_back(project: Path, tmp_path: P
         assert running.stop() == 0
     said = "".join(running.err)
     assert "Traceback" not in said and "Warning" not in said, said
+
+
+def test_serve_a_profile_and_follow_an_included_part(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {
+        "deckgen.yml": "profiles:\n  public:\n    hide: [todo]\n",
+        "slides/talk.md": '# Talk\n\n---\n\n<!-- .slide: class="todo" -->\n\n## Secret plan\n\n---\n\n'
+                          '--8<-- "_shared/outro.md"\n',
+        "slides/_shared/outro.md": "## Thanks, version one\n",
+    })
+    (tmp_path / "tmp").mkdir()
+    running = Server(project, tmp_path / "tmp", "--profile", "public")
+    try:
+        page = fetch(running.url + "talk/index.html")
+        assert "Secret plan" not in page and "Thanks, version one" in page
+        write_atomically(project / "slides/_shared/outro.md", "## Thanks, version two\n")
+        wait_until(lambda: "version two" in fetch(running.url + "talk/index.html"))
+        assert "Secret plan" not in fetch(running.url + "talk/index.html")
+        assert any("rebuilt in" in line and "slides/_shared/outro.md" in line for line in running.err)
+    finally:
+        running.stop()
+
+
+def test_serve_a_deck_file_prints_its_page(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"slides/talk.md": "# Talk\n", "slides/other.md": "# Other\n"})
+    (tmp_path / "tmp").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "deckgen", "serve", str(project / "slides/talk.md"),
+                             "--port", free_port()], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp_path / "tmp")})
+    try:
+        line = proc.stdout.readline()
+        assert re.search(r"serving p on http://localhost:\d+/talk/index\.html", line), line
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)

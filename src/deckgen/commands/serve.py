@@ -14,6 +14,7 @@ import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from deckgen.errors import DeckgenError
 
@@ -37,11 +38,13 @@ def bind(host: str, port: int, *, tries: int = 20) -> tuple[list[socket.socket],
 
 def serve(
     project: Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, poll: bool = False,
-    config_file: Path | None = None, ready: object = None,
+    config_file: Path | None = None, ready: object = None, profile: str | None = None, only_deck: str | None = None,
 ) -> int:
     """Run the preview until interrupted (Ctrl-C or SIGTERM); the temporary site is always removed.
 
     A broken deck, deckgen.yml or template, at start or later, never stops it: the pages show the error.
+    profile: the variant to preview (deckgen.yml's profiles:); only_deck: a deck's name, whose page is the
+    address printed (and opened) instead of the index.
     """
     from tornado.httpserver import HTTPServer
     from tornado.ioloop import IOLoop
@@ -61,7 +64,9 @@ def serve(
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
     _quiet_workers()
     try:
-        site = LiveSite(project, out, config_file=config_file)
+        site = LiveSite(project, out, config_file=config_file, profile=profile)
+        for noisy in ("livereload", "tornado.access"):  # connection chatter, even with -v
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         started = time.perf_counter()
         first = site.build_all()
         log.info("first build in %.0f ms", (time.perf_counter() - started) * 1000)
@@ -74,16 +79,22 @@ def serve(
 
         stopping = False
 
+        had_errors = bool(first.errors)
+
         def rebuild(changed: set[Path]) -> None:
+            nonlocal had_errors
             began = time.perf_counter()
             update = site.update(changed)
             if stopping:  # Ctrl-C came during this rebuild: nothing to report
                 return
             took = (time.perf_counter() - began) * 1000
-            names = ", ".join(sorted(p.name for p in changed))
-            log.info("rebuilt in %.1f ms after %s", took, names)
+            names = ", ".join(sorted(_shown(p, project) for p in changed))
+            print(f"rebuilt in {took:.0f} ms: {names}", file=sys.stderr, flush=True)
             for error in update.errors:
                 print(str(error), file=sys.stderr)
+            if had_errors and not update.errors:
+                print("fixed: no errors left", file=sys.stderr, flush=True)
+            had_errors = bool(update.errors)
             loop.add_callback(push, update)
 
         config = site.config_path()
@@ -91,7 +102,7 @@ def serve(
                                  poll=poll)
         watcher.start()
         shown = "localhost" if host in ("127.0.0.1", "::1") else host
-        url = f"http://{shown}:{port}/"
+        url = f"http://{shown}:{port}/" + (f"{quote(only_deck)}/index.html" if only_deck else "")
         print(f"serving {project.name} on {url} (Ctrl-C to stop)", flush=True)
         if open_browser:
             webbrowser.open(url)
@@ -165,3 +176,11 @@ def _quiet_workers() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     os.register_at_fork(after_in_child=in_child)
+
+
+def _shown(path: Path, project: Path) -> str:
+    """A changed file as the user knows it: relative to the project."""
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)

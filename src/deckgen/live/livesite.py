@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.assets.vendor import VendorSet
-from deckgen.config.options import SiteConfig, load_site_config
+from deckgen.config.options import SiteConfig, check_profile, load_site_config
 from deckgen.dialect import render as slide_render
 from deckgen.dialect.deck import Deck
 from deckgen.dialect.parse import SplitDeck, render_decks, split_deck
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 LIVE_SCRIPT = "static/deckgen/live.js"
 # Keys of the errors that belong to no deck (deck errors are keyed by the deck's resolved source path).
 _CONFIG_KEY = Path("deckgen.yml")
+_PROFILE_KEY = Path("--profile")  # where an unknown --profile is kept among the errors
 _SLIDES_KEY = Path("slides")
 _INDEX_KEY = Path("index.html")
 _SITE_KEY = Path(".site")  # an unexpected failure of a whole rebuild
@@ -74,10 +75,12 @@ class Update:
 class LiveSite:
     """A built site in out that follows the project's sources, deck by deck."""
 
-    def __init__(self, project: Path, out: Path, *, config_file: Path | None = None) -> None:
+    def __init__(self, project: Path, out: Path, *, config_file: Path | None = None,
+                 profile: str | None = None) -> None:
         self.project = project.resolve()
         self.out = out
         self.config_file = config_file
+        self.profile = profile
         self.site: SiteConfig | None = None
         self.planner: SitePlanner | None = None
         self.decks: dict[Path, Deck] = {}  # last good parse of each deck, by source path
@@ -139,7 +142,7 @@ class LiveSite:
         update = Update()
         self._watched = {self.config_path()}
         try:
-            site = load_site_config(self.project, self.config_file)
+            site = load_site_config(self.project, self.config_file, profile=self.profile)
         except DeckgenError as exc:
             self.errors[_CONFIG_KEY] = _located(_flatten(exc), Location(self.config_path()))
             self._placeholders(update)
@@ -214,6 +217,12 @@ class LiveSite:
                 self.errors[path] = _located(_flatten(exc), Location(path))
             except Exception as exc:
                 self.errors[path] = [_unexpected(exc, Location(path))]
+        if full:  # an unknown --profile: the overlay says so, the decks show without it
+            try:
+                check_profile(self.site, [set(deck.options.profiles) for deck in split])
+                self.errors.pop(_PROFILE_KEY, None)
+            except DeckgenError as exc:
+                self.errors[_PROFILE_KEY] = _flatten(exc)
         rendered, problems = self._render(split)
         self._splits.update((deck.source.path.resolve(), deck) for deck in split)
         for path in [p for p in self._splits if p not in sources]:
