@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -56,3 +57,36 @@ def watched_page(browser) -> Iterator[Callable[..., WatchedPage]]:
     yield open_
     for watched in pages:
         watched.page.context.close()
+
+
+@pytest.fixture
+def read_only() -> Iterator:
+    """Make a folder unwritable, even for root (chattr +i when chmod is not enough); skip when impossible."""
+    undo: list[tuple[str, Path]] = []
+
+    def make(folder: Path) -> None:
+        folder.chmod(0o555)
+        undo.append(("chmod", folder))
+        if _writable(folder):
+            done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+            if done.returncode == 0:
+                undo.append(("chattr", folder))
+            if _writable(folder):
+                pytest.skip("cannot make a folder read-only here (root without chattr)")
+
+    yield make
+    for how, folder in reversed(undo):
+        if how == "chattr":
+            subprocess.run(["chattr", "-i", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / ".probe"
+    try:
+        probe.write_text("")
+    except OSError:
+        return False
+    probe.unlink()
+    return True

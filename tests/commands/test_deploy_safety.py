@@ -3,20 +3,13 @@ only a site deckgen built: real repositories, their remote a bare repository und
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepos import DECK, git, make_repo
 from projects import make_project, snapshot
 
 from deckgen.cli import main
-
-DECK = "---\ntitle: One\n---\n# One\n\n---\n\n## Two\n"
-
-
-def _git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def _files(folder: Path) -> list[str]:
@@ -24,41 +17,27 @@ def _files(folder: Path) -> list[str]:
 
 
 def _tree(repo: Path, ref: str) -> list[str]:
-    return sorted(_git(repo, "ls-tree", "-r", "--name-only", ref).splitlines())
+    return sorted(git(repo, "ls-tree", "-r", "--name-only", ref).splitlines())
 
 
 def _refs(repo: Path) -> str:
-    return _git(repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads")
+    return git(repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads")
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A working repository with a commit on main, its remote origin a local bare repository."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))  # none of the machine's settings
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Deck Tester")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "tester@example.org")
-    bare = tmp_path / "remote.git"
-    _git(tmp_path, "init", "--quiet", "--bare", str(bare))
-    work = make_project(tmp_path / "work", {"slides/one.md": DECK, ".gitignore": "build/\n"})
-    _git(work, "init", "--quiet", "-b", "main")
-    _git(work, "add", ".")
-    _git(work, "commit", "--quiet", "-m", "Slides")
-    _git(work, "remote", "add", "origin", str(bare))
-    _git(work, "push", "--quiet", "origin", "main")
-    return work, bare
+    return make_repo(tmp_path, monkeypatch)
 
 
 def _push_branch(tmp_path: Path, bare: Path, branch: str, files: dict[str, str], message: str = "Pages") -> str:
     """Push a branch of one commit holding files (none: an empty tree) to bare, from a scratch repository."""
     scratch = make_project(tmp_path / f"scratch-{branch}", files)
     scratch.mkdir(exist_ok=True)
-    _git(scratch, "init", "--quiet", "-b", branch)
-    _git(scratch, "add", "-A")
-    _git(scratch, "commit", "--quiet", "--allow-empty", "-m", message)
-    _git(scratch, "push", "--quiet", str(bare), f"{branch}:{branch}")
-    return _git(scratch, "rev-parse", "HEAD")
+    git(scratch, "init", "--quiet", "-b", branch)
+    git(scratch, "add", "-A")
+    git(scratch, "commit", "--quiet", "--allow-empty", "-m", message)
+    git(scratch, "push", "--quiet", str(bare), f"{branch}:{branch}")
+    return git(scratch, "rev-parse", "HEAD")
 
 
 def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -74,24 +53,24 @@ def test_deploy_refuses_a_local_branch_with_commits_the_remote_lacks(
 ) -> None:
     work, bare = repo
     assert main(["deploy", str(work)]) == 0
-    deployed = _git(bare, "rev-parse", "gh-pages")
+    deployed = git(bare, "rev-parse", "gh-pages")
     # A fix made by hand on the local gh-pages, not pushed yet.
-    local = _git(work, "commit-tree", "gh-pages^{tree}", "-p", "gh-pages", "-m", "Fix a typo by hand")
-    _git(work, "update-ref", "refs/heads/gh-pages", local)
+    local = git(work, "commit-tree", "gh-pages^{tree}", "-p", "gh-pages", "-m", "Fix a typo by hand")
+    git(work, "update-ref", "refs/heads/gh-pages", local)
     built = snapshot(work / "build")
     (work / "slides/one.md").write_text(DECK + "\n---\n\n## Three\n")
 
     err = _refused(["deploy", str(work)], capsys)
     assert err.startswith("error: the local branch 'gh-pages' has 1 commit that the remote does not "
                           "(origin/gh-pages lacks it): deckgen deploy would drop it. ")
-    assert _git(work, "rev-parse", "gh-pages") == local  # kept
-    assert _git(bare, "rev-parse", "gh-pages") == deployed  # nothing pushed
+    assert git(work, "rev-parse", "gh-pages") == local  # kept
+    assert git(bare, "rev-parse", "gh-pages") == deployed  # nothing pushed
     assert snapshot(work / "build") == built  # checked before building: nothing changed
 
     # Once pushed, the next deploy goes on top of it.
-    _git(work, "push", "--quiet", "origin", "gh-pages")
+    git(work, "push", "--quiet", "origin", "gh-pages")
     assert main(["deploy", str(work)]) == 0
-    assert _git(bare, "rev-parse", "gh-pages^") == local
+    assert git(bare, "rev-parse", "gh-pages^") == local
 
 
 def test_deploy_to_main_from_another_branch_is_refused(
@@ -99,19 +78,19 @@ def test_deploy_to_main_from_another_branch_is_refused(
 ) -> None:
     work, bare = repo
     (work / "slides/two.md").write_text("# Two\n")
-    _git(work, "add", ".")
-    _git(work, "commit", "--quiet", "-m", "Unpushed work")
-    _git(work, "switch", "--quiet", "-c", "feature")
+    git(work, "add", ".")
+    git(work, "commit", "--quiet", "-m", "Unpushed work")
+    git(work, "switch", "--quiet", "-c", "feature")
     refs, remote_refs = _refs(work), _refs(bare)
 
     err = _refused(["deploy", str(work), "--branch", "main"], capsys)
     assert err.startswith("error: the local branch 'main' has 1 commit that the remote does not ")
     assert _refs(work) == refs and _refs(bare) == remote_refs
-    assert _git(work, "status", "--porcelain") == ""
+    assert git(work, "status", "--porcelain") == ""
     assert not (work / "build").exists()
 
     # Pushed, main is no longer ahead, but it holds the sources: never replaced by a site.
-    _git(work, "push", "--quiet", "origin", "main")
+    git(work, "push", "--quiet", "origin", "main")
     refs, remote_refs = _refs(work), _refs(bare)
     err = _refused(["deploy", str(work), "--branch", "main"], capsys)
     assert err.startswith("error: the local branch 'main' holds something else than a site deckgen deployed ")
@@ -131,8 +110,8 @@ def test_deploy_refuses_a_remote_branch_that_holds_anything_but_a_site(
         err = _refused(["deploy", str(work), "--branch", branch], capsys)
         assert err.startswith(f"error: origin/{branch} holds something else than a site deckgen deployed (its last "
                               f"commit {tip[:7]} has no ")
-        assert _git(bare, "rev-parse", branch) == tip
-        assert _git(work, "branch", "--list", branch) == ""
+        assert git(bare, "rev-parse", branch) == tip
+        assert git(work, "branch", "--list", branch) == ""
 
 
 def test_deploy_refuses_a_branch_checked_out_in_another_worktree(
@@ -141,14 +120,14 @@ def test_deploy_refuses_a_branch_checked_out_in_another_worktree(
     work, bare = repo
     assert main(["deploy", str(work)]) == 0
     pages = tmp_path / "pages"
-    _git(work, "worktree", "add", "--quiet", str(pages), "gh-pages")
+    git(work, "worktree", "add", "--quiet", str(pages), "gh-pages")
     before, remote_before = _refs(work), _refs(bare)
     err = _refused(["deploy", str(work)], capsys)
     assert err == (f"error: the branch 'gh-pages' is checked out in the worktree {pages}: deckgen deploy would move "
                    "it under that checkout. Check out another branch there, or pass another --branch; nothing was "
                    "deployed\n")
     assert _refs(work) == before and _refs(bare) == remote_before
-    assert _git(pages, "status", "--porcelain") == ""
+    assert git(pages, "status", "--porcelain") == ""
     # The same from the linked worktree: main is checked out in the main one.
     project = make_project(pages / "project", {"slides/one.md": DECK})
     err = _refused(["deploy", str(project), "--branch", "main"], capsys)
@@ -166,7 +145,7 @@ def test_deploy_goes_on_top_of_a_previous_version_deploy_and_an_empty_branch(
         "index.html": "<p>old index</p>", "gone/index.html": "<p>a deck since removed</p>",
     }, message="Deploy 1234567 with deckgen 0.1.0")
     assert main(["deploy", str(work)]) == 0
-    assert _git(bare, "rev-parse", "gh-pages^") == legacy
+    assert git(bare, "rev-parse", "gh-pages^") == legacy
     tree = _tree(bare, "gh-pages")
     assert tree == _files(work / "build")
     assert ".deckgen-build" not in tree and "gone/index.html" not in tree and "one/index.html" in tree
@@ -174,9 +153,9 @@ def test_deploy_goes_on_top_of_a_previous_version_deploy_and_an_empty_branch(
     empty = _push_branch(tmp_path, bare, "pages", {})
     assert _tree(bare, "pages") == []
     assert main(["deploy", str(work), "--branch", "pages"]) == 0
-    assert _git(bare, "rev-parse", "pages^") == empty
+    assert git(bare, "rev-parse", "pages^") == empty
     assert _tree(bare, "pages") == _files(work / "build")
-    assert _git(work, "rev-parse", "pages") == _git(bare, "rev-parse", "pages")
+    assert git(work, "rev-parse", "pages") == git(bare, "rev-parse", "pages")
 
 
 def test_deploy_no_build_publishes_only_a_folder_deckgen_built(
@@ -200,7 +179,7 @@ def test_deploy_no_build_publishes_only_a_folder_deckgen_built(
     (site / "key.txt").symlink_to(secret)
     err = _refused(["deploy", str(work), "--no-build", "-o", str(site)], capsys)
     assert err.startswith(f"error: {site / 'key.txt'} is a symbolic link: ")
-    assert _git(bare, "branch", "--list", "gh-pages") == "" and _git(work, "branch", "--list", "gh-pages") == ""
+    assert git(bare, "branch", "--list", "gh-pages") == "" and git(work, "branch", "--list", "gh-pages") == ""
 
     (site / "key.txt").unlink()
     assert main(["deploy", str(work), "--no-build", "-o", str(site)]) == 0

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,37 +17,6 @@ def _tree(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
 
-@pytest.fixture
-def read_only() -> Iterator:
-    """Make a folder unwritable, even for root (chattr +i when chmod is not enough); skip when impossible."""
-    undo: list[tuple[str, Path]] = []
-
-    def make(folder: Path) -> None:
-        folder.chmod(0o555)
-        undo.append(("chmod", folder))
-        if _writable(folder):
-            done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
-            if done.returncode == 0:
-                undo.append(("chattr", folder))
-            if _writable(folder):
-                pytest.skip("cannot make a folder read-only here (root without chattr)")
-
-    yield make
-    for how, folder in reversed(undo):
-        if how == "chattr":
-            subprocess.run(["chattr", "-i", str(folder)], check=False)
-        else:
-            folder.chmod(0o755)
-
-
-def _writable(folder: Path) -> bool:
-    probe = folder / ".probe"
-    try:
-        probe.write_text("")
-    except OSError:
-        return False
-    probe.unlink()
-    return True
 
 
 @pytest.mark.parametrize("blocker", ["static", ".github", ".github/workflows"])

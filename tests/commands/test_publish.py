@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from gitrepos import DECK, git, make_repo
 from projects import REPO, make_project
 
 from deckgen import __version__
@@ -183,93 +184,75 @@ def test_init_writes_the_scaffold_workflow_pinned_to_the_running_version(
 
 # -- deckgen deploy ----------------------------------------------------------------------------------------
 
-DECK = "---\ntitle: One\n---\n# One\n\n---\n\n## Two\n"
 
 
-def _git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A working repository with a commit on main, its remote origin a local bare repository."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))  # none of the machine's settings
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Deck Tester")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "tester@example.org")
-    bare = tmp_path / "remote.git"
-    _git(tmp_path, "init", "--quiet", "--bare", str(bare))
-    work = make_project(tmp_path / "work", {"slides/one.md": DECK, ".gitignore": "build/\n"})
-    _git(work, "init", "--quiet", "-b", "main")
-    _git(work, "add", ".")
-    _git(work, "commit", "--quiet", "-m", "Slides")
-    _git(work, "remote", "add", "origin", str(bare))
-    _git(work, "push", "--quiet", "origin", "main")
-    return work, bare
+    return make_repo(tmp_path, monkeypatch)
 
 
 def test_deploy_pushes_exactly_the_site_and_leaves_the_checkout_alone(
     repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     work, bare = repo
-    source = _git(work, "rev-parse", "--short", "HEAD")
+    source = git(work, "rev-parse", "--short", "HEAD")
     assert main(["deploy", str(work)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"deployed 1 deck from {work / 'build'} to origin/gh-pages (commit ")
-    tree = _git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    tree = git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
     assert sorted(tree) == _files(work / "build")
     assert ".nojekyll" in tree and "one/index.html" in tree and "index.html" in tree
-    assert _git(bare, "show", "gh-pages:one/index.html") == (work / "build/one/index.html").read_text().strip()
-    assert _git(bare, "log", "-1", "--format=%s", "gh-pages") == f"Deploy {source} with deckgen 0.1.0"
-    assert _git(work, "status", "--porcelain") == ""
-    assert _git(work, "symbolic-ref", "--short", "HEAD") == "main"
-    assert _git(work, "rev-parse", "--short", "HEAD") == source
-    first = _git(bare, "rev-parse", "gh-pages")
+    assert git(bare, "show", "gh-pages:one/index.html") == (work / "build/one/index.html").read_text().strip()
+    assert git(bare, "log", "-1", "--format=%s", "gh-pages") == f"Deploy {source} with deckgen 0.1.0"
+    assert git(work, "status", "--porcelain") == ""
+    assert git(work, "symbolic-ref", "--short", "HEAD") == "main"
+    assert git(work, "rev-parse", "--short", "HEAD") == source
+    first = git(bare, "rev-parse", "gh-pages")
 
     (work / "slides/one.md").write_text(DECK + "\n---\n\n## Three\n")
     (work / "slides/two.md").write_text("# Two\n")
     assert main(["deploy", str(work), "-m", "Second"]) == 0
-    assert _git(bare, "rev-parse", "gh-pages^") == first
-    assert _git(bare, "log", "-1", "--format=%s", "gh-pages") == "Second"
-    assert sorted(_git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(work / "build")
+    assert git(bare, "rev-parse", "gh-pages^") == first
+    assert git(bare, "log", "-1", "--format=%s", "gh-pages") == "Second"
+    assert sorted(git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(work / "build")
     assert "two/index.html" in _files(work / "build")
-    assert _git(work, "symbolic-ref", "--short", "HEAD") == "main"
-    assert _git(bare, "rev-parse", "main") == _git(work, "rev-parse", "HEAD")
+    assert git(work, "symbolic-ref", "--short", "HEAD") == "main"
+    assert git(bare, "rev-parse", "main") == git(work, "rev-parse", "HEAD")
 
 
 def test_deploy_goes_on_top_of_what_another_clone_deployed(repo: tuple[Path, Path], tmp_path: Path) -> None:
     work, bare = repo
     assert main(["deploy", str(work)]) == 0
     other = tmp_path / "other"
-    _git(tmp_path, "clone", "--quiet", "-b", "main", str(bare), str(other))
+    git(tmp_path, "clone", "--quiet", "-b", "main", str(bare), str(other))
     assert main(["deploy", str(other), "--message", "From the other clone"]) == 0
-    from_other = _git(bare, "rev-parse", "gh-pages")
+    from_other = git(bare, "rev-parse", "gh-pages")
     # The first clone's remote-tracking branch is stale now; deploy fetches before it commits.
     assert main(["deploy", str(work), "-m", "Again"]) == 0
-    assert _git(bare, "rev-parse", "gh-pages^") == from_other
+    assert git(bare, "rev-parse", "gh-pages^") == from_other
 
 
 def test_deploy_a_failing_build_pushes_nothing(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     work, bare = repo
     assert main(["deploy", str(work)]) == 0
-    deployed = _git(bare, "rev-parse", "gh-pages")
+    deployed = git(bare, "rev-parse", "gh-pages")
     (work / "slides/one.md").write_text("---\ntitle: [unclosed\n---\n# One\n")
     capsys.readouterr()
     assert main(["deploy", str(work)]) == 1
     err = capsys.readouterr().err
     assert "slides/one.md:3:1: YAML syntax error" in err and "Traceback" not in err
-    assert _git(bare, "rev-parse", "gh-pages") == deployed
-    assert _git(work, "rev-parse", "gh-pages") == deployed
+    assert git(bare, "rev-parse", "gh-pages") == deployed
+    assert git(work, "rev-parse", "gh-pages") == deployed
 
 
 def test_deploy_a_failing_first_build_creates_no_branch(repo: tuple[Path, Path]) -> None:
     work, bare = repo
     (work / "slides/one.md").write_text("---\ntheme: blakc\n---\n# One\n")
     assert main(["deploy", str(work)]) == 1
-    assert _git(bare, "branch", "--list", "gh-pages") == ""
-    assert _git(work, "branch", "--list", "gh-pages") == ""
+    assert git(bare, "branch", "--list", "gh-pages") == ""
+    assert git(work, "branch", "--list", "gh-pages") == ""
 
 
 def test_deploy_without_the_remote(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -278,7 +261,7 @@ def test_deploy_without_the_remote(repo: tuple[Path, Path], capsys: pytest.Captu
     assert capsys.readouterr().err == (
         "error: no git remote 'upstream': add one with git remote add upstream URL, or pass --remote\n"
     )
-    _git(work, "remote", "remove", "origin")
+    git(work, "remote", "remove", "origin")
     assert main(["deploy", str(work)]) == 1
     assert capsys.readouterr().err == (
         "error: no git remote 'origin': add one with git remote add origin URL, or pass --remote\n"
@@ -303,7 +286,7 @@ def test_deploy_no_build(repo: tuple[Path, Path], tmp_path: Path, capsys: pytest
     assert main(["build", str(work), "-o", str(site)]) == 0
     assert main(["deploy", str(work), "--no-build", "-o", str(site)]) == 0
     assert "deployed the site" in capsys.readouterr().out
-    assert sorted(_git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(site)
+    assert sorted(git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == _files(site)
     assert not (work / "build").exists()
 
 
@@ -316,7 +299,7 @@ def test_deploy_refuses_to_write_the_current_branch(
         "error: the current branch is 'main', the branch deckgen deploy writes the site to: switch to the branch "
         "of your sources first, or pass --branch\n"
     )
-    assert _git(bare, "rev-parse", "main") == _git(work, "rev-parse", "HEAD")
+    assert git(bare, "rev-parse", "main") == git(work, "rev-parse", "HEAD")
 
 
 def test_deploy_reports_a_rejected_push(repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,9 +311,9 @@ def test_deploy_reports_a_rejected_push(repo: tuple[Path, Path], capsys: pytest.
     err = capsys.readouterr().err
     assert err.startswith("error: git push origin gh-pages failed: ")
     assert "pushes are closed" in err and "Nothing was deployed" in err
-    assert _git(bare, "branch", "--list", "gh-pages") == ""
+    assert git(bare, "branch", "--list", "gh-pages") == ""
     # The local branch moves only once the remote took the commit: nothing to push by hand, nothing to undo.
-    assert _git(work, "branch", "--list", "gh-pages") == ""
+    assert git(work, "branch", "--list", "gh-pages") == ""
     hook.unlink()
     assert main(["deploy", str(work)]) == 0
-    assert _git(bare, "rev-parse", "gh-pages") == _git(work, "rev-parse", "gh-pages")
+    assert git(bare, "rev-parse", "gh-pages") == git(work, "rev-parse", "gh-pages")
