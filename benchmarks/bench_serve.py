@@ -7,7 +7,7 @@ What it does (see DESIGN.md, "Live preview" and "Performance"):
   1. reuses bench_build.py's reveal-md install (a cache folder, installed once with npm) and deck generator
      (heading + list on each slide, code every 5th, an image every 10th, notes every 3rd, every 7th slide
      vertical); writes decks of 50, 500 and 2000 slides, one copy per tool;
-  2. per deck size, starts `deckgen serve PROJECT --port 0 -v` and
+  2. per deck size, starts `deckgen serve PROJECT --port P -v` (a free port) and
      `reveal-md deck.md --watch --port P --disable-auto-open`, opens both decks in headless Chromium
      (Playwright, system browser, every request leaving loopback blocked) and goes to a slide in the middle;
   3. performs N edits per tool (after 1 warm-up edit each), alternating tools edit by edit (--sequential: all
@@ -296,7 +296,8 @@ def port_busy(port: int) -> bool:
 
 
 def start_deckgen(project: Path) -> tuple[Server, str]:
-    server = Server("deckgen serve", [*deckgen_command(), "serve", str(project), "--port", "0", "-v"], project,
+    server = Server("deckgen serve", [*deckgen_command(), "serve", str(project), "--port", str(free_port()), "-v"],
+                    project,
                     re.compile(r"^serving .* on http://[^:/]+:(\d+)/ \(Ctrl-C to stop\)"))
     port = server.wait_ready().group(1)
     return server, f"http://127.0.0.1:{port}/deck/"

@@ -89,7 +89,7 @@ def serve(
                 return
             took = (time.perf_counter() - began) * 1000
             names = ", ".join(sorted(_shown(p, project) for p in changed))
-            print(f"rebuilt in {took:.0f} ms: {names}", file=sys.stderr, flush=True)
+            print(f"rebuilt in {took:.1f} ms after {names}", file=sys.stderr, flush=True)
             for error in update.errors:
                 print(str(error), file=sys.stderr)
             if had_errors and not update.errors:
