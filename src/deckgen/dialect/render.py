@@ -96,6 +96,13 @@ def _render_chunk(keys: list[SlideKey]) -> list[RenderedSlide]:
     return [render_slide(*key) for key in keys]
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (no KeyboardInterrupt traceback from each worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide]:
     import multiprocessing
 
@@ -103,7 +110,7 @@ def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide
     size = -(-len(keys) // workers)
     chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(len(chunks) - 1) as pool:
+    with context.Pool(len(chunks) - 1, initializer=_ignore_interrupts) as pool:
         pending = pool.map_async(_render_chunk, chunks[1:])
         first = _render_chunk(chunks[0])  # this process takes a share too
         rest = pending.get()
