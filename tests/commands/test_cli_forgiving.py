@@ -130,12 +130,13 @@ def test_port_must_be_a_port(port: str, capsys: pytest.CaptureFixture[str]) -> N
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, dict]]:
-    """Replace deckgen serve by a recorder of its arguments (with no only_deck keyword, as today)."""
+    """Replace deckgen serve by a recorder of its arguments."""
     calls: list[tuple[Path, dict]] = []
 
     def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-              poll: bool = False, config_file: Path | None = None, ready: object = None) -> int:
-        calls.append((project, {"port": port}))
+              poll: bool = False, config_file: Path | None = None, ready: object = None,
+              profile: str | None = None, only_deck: str | None = None) -> int:
+        calls.append((project, {"port": port, "only_deck": only_deck}))
         return 0
 
     monkeypatch.setattr("deckgen.commands.serve.serve", serve)
@@ -144,7 +145,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, dict]]:
 
 def test_the_highest_port_is_a_port(project: Path, served: list) -> None:
     assert main(["serve", str(project), "--port", "65535"]) == 0
-    assert served == [(project, {"port": 65535})]
+    assert served == [(project, {"port": 65535, "only_deck": None})]
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "pdf", "list", "deploy", "new"])
@@ -192,10 +193,10 @@ def test_a_project_found_by_its_deckgen_yml(tmp_path: Path, capsys: pytest.Captu
 def test_serve_a_deck_serves_its_project(project: Path, served: list, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project / "slides")
     assert main(["serve", "talk.md"]) == 0
-    assert served == [(project, {"port": 8000})]  # the whole project, until serve takes only_deck
+    assert served == [(project, {"port": 8000, "only_deck": "talk"})]  # the project of the deck, at its page
 
 
-def test_serve_passes_the_deck_once_serve_takes_only_deck(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_passes_the_deck(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
     def serve(project: Path, *, only_deck: str | None = None, **options: object) -> int:
