@@ -234,7 +234,8 @@ class Tools:
 
     def deckgen_build(self, case: Case, out: Path) -> list[str]:
         # Like for like: reveal-md makes no index pictures (benchmarks/bench_thumbnails.py times those).
-        return [*self.deckgen, "build", str(case.project), "-o", str(out), "--no-thumbnails"]
+        # Cold: no slide taken from the render cache (bench_rebuilds times the builds that use it).
+        return [*self.deckgen, "build", str(case.project), "-o", str(out), "--no-thumbnails", "--no-cache"]
 
     def reveal_md_build(self, case: Case, out: Path) -> list[str]:
         return [self.node, str(self.reveal_md), case.reveal_md_source, "--static", str(out)]
