@@ -15,6 +15,7 @@ _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$
 # A ```mermaid fence, or an element of the author's with the class mermaid (reveal-md's and MkSlides' idiom).
 _DIAGRAM = re.compile(r"""<[a-zA-Z][\w-]*\s[^>]*\bclass=(["']?)(?:[^"'>]*\s)?mermaid(?:[\s"'>])""")
 # Languages left to highlight.js in the page: code not coloured at build time (no "hljs" class yet).
+_FENCE_LANGUAGE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?([\w#+.-]+)", re.M)
 _LANG_CLASS = re.compile(r'<code class="(?![^"]*\bhljs\b)[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
 _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
@@ -107,6 +108,9 @@ def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide
     import multiprocessing
 
     to_html("")  # build the Markdown instance once, before the workers are forked from this process
+    from deckgen.dialect.highlight import prepare
+
+    prepare({m for key in keys for m in _FENCE_LANGUAGE.findall(key[0])})  # and the code lexers, loaded once
     size = -(-len(keys) // workers)
     chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
     context = multiprocessing.get_context("fork")
