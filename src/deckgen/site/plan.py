@@ -13,7 +13,7 @@ from deckgen.config.options import SiteConfig
 from deckgen.config.textfile import read_source
 from deckgen.dialect.deck import Deck, Slide
 from deckgen.errors import DeckgenError, Location, warn_once
-from deckgen.site.defaults import layered_files
+from deckgen.site.defaults import defaults_dir, layered_files
 from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
 from deckgen.site.references import LineFinder, SiteFiles
 
@@ -66,8 +66,12 @@ class SitePlanner:
     def static_files(self) -> dict[str, Content]:
         """static/ of deckgen and of the project, the project's files winning."""
         files = layered_files(self.project, "static")
+        own = defaults_dir() / "static"
         for rel, path in files.items():
-            if rel.startswith("deckgen/") and rel.endswith(".js") and path.is_relative_to(self.project):
+            if not (rel.startswith("deckgen/") and rel.endswith(".js")) or path.is_relative_to(own):
+                continue
+            deckgens = own / rel
+            if deckgens.is_file() and deckgens.read_bytes() != path.read_bytes():
                 warn_once(log, Location(path), f"static/{rel} replaces deckgen's own script of that name: decks "
                           "may break when deckgen changes it; give your script another name")
         return {f"static/{rel}": path for rel, path in files.items()}
