@@ -261,3 +261,23 @@ def test_the_comparison_finds_differences() -> None:
     assert (matched, total) == (1, 3)
     assert [str(d) for d in differences] == ["0.0: fragments: 1 != 2", "0.1: missing in the import",
                                              "1.1: extra in the import"]
+
+
+@pytest.mark.parametrize("indent", ["      <div class=\"fragment\">\n        <p>quoted</p>\n\"column zero\"\n      </div>",
+                                    "\t\t<p>tabbed</p>\n\t\t<div class=\"fragment\">x</div>\n\t    <p>mixed</p>"])
+def test_an_html_slide_less_indented_somewhere_stays_html(tmp_path: Path, indent: str) -> None:
+    # A line at column 0, or tabs mixed with spaces, leave the first line indented after the common indentation
+    # is removed: four spaces or a tab there would make the slide an indented code block.
+    root = project(tmp_path, {"talk.html": page(f"<section>\n{indent}\n</section>")})
+    import_decks([root / "talk.html"], root)
+    [section] = built_slides(root, "talk")
+    assert "<pre><code>" not in section and 'class="fragment"' in section
+
+
+def test_data_notes_of_a_markdown_section_become_its_notes(tmp_path: Path) -> None:
+    slides = ('<section data-markdown data-notes="My notes"><script type="text/template">\n## Title\n'
+              '</script></section>')
+    root = project(tmp_path, {"talk.html": page(slides)})
+    import_decks([root / "talk.html"], root)
+    [section] = built_slides(root, "talk")
+    assert '<aside class="notes">' in section and "My notes" in section

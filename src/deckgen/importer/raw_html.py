@@ -77,6 +77,10 @@ def protect(html: str) -> str:
         line = _NOTES.sub(lambda m: m.group(1) + "&#58;", line)
         line = _FENCE.sub(lambda m: m.group(1) + ("&#96;" if m.group(2) == "`" else "&#126;") + m.group(3), line)
         out.append(line)
+    # Only the first line's indentation matters to Markdown (four spaces or a tab would make the slide a code
+    # block); when another line is less indented (a line at column 0, tabs mixed with spaces), it is dropped here.
+    if out and inside and not inside[0]:
+        out[0] = out[0].lstrip(" \t")
     return "\n".join(out)
 
 

@@ -133,7 +133,13 @@ def _markdown_section(page: Page, section: Element, defaults: tuple[str, str], r
         text = template_text(textarea_content(raw) if template is not None and template.tag == "textarea" else raw)
         stacks = slidify(text, separator, vertical, notes)
     line = section.line
-    return [[_slide(attrs, s, line, base) for s in stack] for stack in stacks]
+    imported = [[_slide(attrs, s, line, base) for s in stack] for stack in stacks]
+    notes = section.attrs.get("data-notes")
+    if notes and len(imported) == 1 and len(imported[0]) == 1 and not imported[0][0].notes:
+        # A Markdown section that stays one slide keeps its own attributes in reveal.js: data-notes among them.
+        imported[0][0].notes = notes
+        report.translate("data-notes of a Markdown section as its notes")
+    return imported
 
 
 def _slide(attrs: dict[str, str], slide: MarkdownSlide, line: int, base: Path | None) -> ImportedSlide:
