@@ -10,8 +10,10 @@ web-font imports of reveal.js themes, and the fonts some themes embed as base64 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import posixpath
 import re
 import shutil
@@ -292,6 +294,46 @@ _Item = _Copy | _Generated
 _Content = Path | bytes
 
 
+_BY_NAME = {pkg.name: pkg for pkg in PACKAGES}
+
+
+def _generated_file(url: str, item: _Generated) -> Path:
+    from deckgen import __version__
+
+    pins = " ".join(pkg.integrity for pkg in PACKAGES)
+    key = hashlib.sha256(f"{__version__}|{url}|{item.kind}|{item.name}|{pins}".encode()).hexdigest()[:24]
+    return npm.cache_root() / "generated" / f"{key}.json"
+
+
+def _load_generated(url: str, item: _Generated) -> tuple[_Content, list[tuple[str, _Item]]] | None:
+    """A rewritten stylesheet kept by an earlier build (its files are still copied, and checked, from the packages)."""
+    try:
+        data = json.loads(_generated_file(url, item).read_text(encoding="utf-8"))
+        css = data["css"].encode("utf-8")
+        if hashlib.sha256(css).hexdigest() != data["sha256"]:
+            return None  # changed or damaged since: made again
+        deps: list[tuple[str, _Item]] = [(u, _Copy(_BY_NAME[name], path)) for u, name, path in data["deps"]]
+        return css, deps
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_generated(url: str, item: _Generated, made: tuple[_Content, list[tuple[str, _Item]]]) -> None:
+    content, deps = made
+    if not isinstance(content, bytes) or not all(isinstance(dep, _Copy) for _, dep in deps):
+        return
+    path = _generated_file(url, item)
+    record = {"css": content.decode("utf-8"), "sha256": hashlib.sha256(content).hexdigest(),
+              "deps": [[u, dep.package.name, dep.path] for u, dep in deps if isinstance(dep, _Copy)]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}")
+        temp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass  # no cache: the stylesheet is rewritten in every build
+
+
 def vendor_url(pkg: Package, path: str) -> str:
     """Return the site-relative URL of a file inside a pinned package."""
     if pkg in FONTS.values():
@@ -386,10 +428,12 @@ class VendorSet:
         if url not in self._resolved:
             if isinstance(item, _Copy):
                 self._resolved[url] = self._resolve_copy(item)
-            elif item.kind == "theme":
-                self._resolved[url] = self._resolve_theme(url, item.name)
-            else:
-                self._resolved[url] = self._resolve_katex()
+            else:  # a rewritten stylesheet: made once per deckgen version, then read from the user's cache
+                made = _load_generated(url, item)
+                if made is None:
+                    made = self._resolve_theme(url, item.name) if item.kind == "theme" else self._resolve_katex()
+                    _save_generated(url, item, made)
+                self._resolved[url] = made
         return self._resolved[url]
 
     def _package_dir(self, pkg: Package) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from deckgen.assets.npm import cache_root
 
 # Folders of the cache that deckgen can always make again without a network.
-MADE = ("render", "templates", "thumbnails", "pdf")
+MADE = ("render", "templates", "generated", "thumbnails", "pdf")
 DOWNLOADED = ("npm",)
 
 
