@@ -148,6 +148,22 @@ def cache_root() -> Path:
     return Path.home() / ".cache" / "deckgen"
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace a file of the cache in one step (a temporary file beside it, then a rename), so that builds running
+    at once never read half a file; an OSError is the caller's to report."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".new-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def cache_entry(pkg: Package) -> Path:
     """Return the cache folder of one package version (its files are in ``package/`` inside)."""
     return cache_root() / "npm" / f"{pkg.name.replace('/', '+')}@{pkg.version}"

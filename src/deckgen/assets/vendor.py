@@ -10,10 +10,10 @@ web-font imports of reveal.js themes, and the fonts some themes embed as base64 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-import os
 import posixpath
 import re
 import shutil
@@ -325,13 +325,8 @@ def _save_generated(url: str, item: _Generated, made: tuple[_Content, list[tuple
     path = _generated_file(url, item)
     record = {"css": content.decode("utf-8"), "sha256": hashlib.sha256(content).hexdigest(),
               "deps": [[u, dep.package.name, dep.path] for u, dep in deps if isinstance(dep, _Copy)]}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}")
-        temp.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass  # no cache: the stylesheet is rewritten in every build
+    with contextlib.suppress(OSError):  # no cache: the stylesheet is rewritten in every build
+        npm.write_cache_file(path, json.dumps(record).encode("utf-8"))
 
 
 def vendor_url(pkg: Package, path: str) -> str:

@@ -7,14 +7,13 @@ import logging
 import os
 import posixpath
 import re
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from deckgen import __version__
-from deckgen.assets.npm import cache_root
+from deckgen.assets.npm import cache_root, write_cache_file
 
 log = logging.getLogger(__name__)
 
@@ -148,11 +147,7 @@ class MadeCache:
     def put(self, key: str, data: bytes) -> None:
         """Keep a file for the next build."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".new-", suffix=self.suffix, dir=self.folder)
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-            os.replace(temp, self.folder / f"{key}{self.suffix}")
+            write_cache_file(self.folder / f"{key}{self.suffix}", data)
         except OSError as exc:
             if not self._warned:
                 log.warning("warning: cannot keep files in %s (%s); set DECKGEN_CACHE_DIR to a writable "

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.config.textfile import read_source
+from deckgen.dialect.separators import FENCE_LINE, closes_fence, opens_fence
 from deckgen.errors import DeckError, Location
 
 _INCLUDE = re.compile(r"""^(?P<indent>[ \t]*)--8<--[ \t]+(?:"(?P<dq>[^"]+)"|'(?P<sq>[^']+)'|(?P<bare>\S+))[ \t]*$""")
-_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 MAX_DEPTH = 20
 
 
@@ -54,11 +54,11 @@ def _expand_into(
     fence: str | None = None
     for offset, line in enumerate(body.split("\n")):
         number = first_line + offset
-        opened = _FENCE.match(line)
+        opened = FENCE_LINE.match(line)
         if fence is not None:
-            if opened and opened["fence"][0] == fence[0] and len(opened["fence"]) >= len(fence) and not opened["info"].strip():
+            if opened and closes_fence(fence, opened["fence"], opened["info"]):
                 fence = None
-        elif opened and not (opened["fence"][0] == "`" and "`" in opened["info"]):
+        elif opened and opens_fence(opened["fence"], opened["info"]):
             fence = opened["fence"]
         include = _INCLUDE.match(line) if fence is None and "--8<--" in line else None
         if include is None:

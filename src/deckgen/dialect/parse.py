@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from deckgen.config.options import DeckOptions, SiteConfig, deck_options
@@ -53,16 +54,14 @@ def render_decks(split: list[SplitDeck], *, persistent: bool = False) -> tuple[l
     persistent: take the slides kept by earlier builds from the user's cache, and keep the new ones there.
     """
     kept = _load_kept(split) if persistent else []
-    rendered = render_many([key for deck in split for key in deck.slide_keys()])
+    keys = [deck.slide_keys() for deck in split]
+    rendered = iter(render_many([key for deck_keys in keys for key in deck_keys]))
+    per_deck = [list(islice(rendered, len(deck_keys))) for deck_keys in keys]
     if persistent:
-        _keep(split, rendered, kept)
+        _keep(split, keys, per_deck, kept)
     decks: list[Deck] = []
     errors: list[DeckError] = []
-    position = 0
-    for deck in split:
-        count = sum(len(stack) for stack in deck.texts)
-        slides = rendered[position : position + count]
-        position += count
+    for deck, slides in zip(split, per_deck, strict=True):
         problems = _problems(deck, slides)
         if problems:
             errors += problems
@@ -80,14 +79,13 @@ def _load_kept(split: list[SplitDeck]) -> list[dict[SlideKey, RenderedSlide]]:
     return kept
 
 
-def _keep(split: list[SplitDeck], rendered: list[RenderedSlide], kept: list[dict[SlideKey, RenderedSlide]]) -> None:
+def _keep(split: list[SplitDeck], keys: list[list[SlideKey]], rendered: list[list[RenderedSlide]],
+          kept: list[dict[SlideKey, RenderedSlide]]) -> None:
     from deckgen.dialect import render_cache
 
-    position, changed = 0, False
-    for deck, before in zip(split, kept, strict=True):
-        keys = deck.slide_keys()
-        current = dict(zip(keys, rendered[position : position + len(keys)], strict=True))
-        position += len(keys)
+    changed = False
+    for deck, deck_keys, slides, before in zip(split, keys, rendered, kept, strict=True):
+        current = dict(zip(deck_keys, slides, strict=True))
         if current.keys() != before.keys():
             render_cache.save(deck.source.path, current)
             changed = True

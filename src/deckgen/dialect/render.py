@@ -71,6 +71,17 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     return RenderedSlide(attrs, body, notes_html, has_math, languages, has_diagram, problems, repaired)
 
 
+def kept_count() -> int:
+    """How many rendered slides this process keeps."""
+    return len(_CACHE)
+
+
+def keep_only(keys: set[SlideKey]) -> None:
+    """Forget the rendered slides kept in this process but those of keys (a long editing session stays bounded)."""
+    for key in [k for k in _CACHE if k not in keys]:
+        del _CACHE[key]
+
+
 def remember(slides: dict[SlideKey, RenderedSlide]) -> None:
     """Take slides rendered before (the persistent cache's) as if rendered in this process."""
     if len(_CACHE) + len(slides) > _CACHE_LIMIT:

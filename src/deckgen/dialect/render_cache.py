@@ -16,13 +16,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from deckgen import __version__
-from deckgen.assets.npm import cache_root
+from deckgen.assets.npm import cache_root, write_cache_file
 from deckgen.dialect.render import RenderedSlide, SlideKey
 
 log = logging.getLogger(__name__)
@@ -85,11 +84,7 @@ def save(deck: Path, slides: dict[SlideKey, RenderedSlide]) -> None:
     data = {"engine": engine(), "deck": str(deck),
             "slides": [[m, n, i, _record(r)] for (m, n, i), r in slides.items()]}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".new-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temp, path)
+        write_cache_file(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except OSError as exc:
         log.info("cannot keep rendered slides in %s (%s)", path.parent, exc.strerror or exc)
 

@@ -20,7 +20,17 @@ _DEFAULT_NOTES = re.compile(r"^\s*notes?:", re.IGNORECASE)
 # When a deck gives only some of its separators, the others keep deckgen's defaults, written as regexes.
 _DEFAULT_HORIZONTAL = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 _DEFAULT_VERTICAL = re.compile(r"^[ \t]*(?:--|----)[ \t]*$", re.MULTILINE)
-_FENCE_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$", re.MULTILINE)
+FENCE_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$", re.MULTILINE)
+
+
+def opens_fence(fence: str, info: str) -> bool:
+    """Whether a fence line opens code (CommonMark: a backtick fence has no backtick in its info string)."""
+    return not (fence[0] == "`" and "`" in info)
+
+
+def closes_fence(opened: str, fence: str, info: str) -> bool:
+    """Whether a fence line closes the code opened by opened: the same character, at least as long, no info."""
+    return fence[0] == opened[0] and len(fence) >= len(opened) and not info.strip()
 
 
 class SlideText(NamedTuple):
@@ -94,14 +104,14 @@ def fenced_code(body: str, first_line: int, locate: Locate, cut: re.Pattern[str]
     opened: tuple[str, int, int] | None = None  # (fence, offset, line)
     line, counted, position = first_line, 0, 0
     while True:
-        for match in _FENCE_LINE.finditer(body, position):
+        for match in FENCE_LINE.finditer(body, position):
             fence = match["fence"]
             line += body.count("\n", counted, match.start())
             counted = match.start()
             if opened is None:
-                if not (fence[0] == "`" and "`" in match["info"]):
+                if opens_fence(fence, match["info"]):
                     opened = (fence, match.start(), line)
-            elif fence[0] == opened[0][0] and len(fence) >= len(opened[0]) and not match["info"].strip():
+            elif closes_fence(opened[0], fence, match["info"]):
                 spans.append((opened[1], match.end()))
                 opened = None
         if opened is None:

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.dialect.deadline import DeadlineExceeded, run_with_deadline
-from deckgen.dialect.separators import Locate, Separators, SlideText, Unclosed, split_by_patterns
+from deckgen.dialect.separators import (
+    FENCE_LINE,
+    Locate,
+    Separators,
+    SlideText,
+    Unclosed,
+    closes_fence,
+    opens_fence,
+    split_by_patterns,
+)
 from deckgen.errors import DeckError, Location
-
-_FENCE = re.compile(r"^(?P<indent> {0,3}|\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-
 
 # With the default separators and notes marker, only lines like these can matter; the rest is found in C.
 # The line is whole in the match, and its group says what it can be.
@@ -81,7 +87,7 @@ def _split_lines(
     stacks: list[list[SlideText]] = [[]]
     content_start, slide_line = 0, first_line
     notes_line: tuple[int, int, str] | None = None  # (marker line start, marker line end, text after marker)
-    fence: tuple[str, int, int] | None = None  # (fence characters, length, line opened)
+    fence: tuple[str, int] | None = None  # (fence, line opened)
 
     def close_slide(stop: int) -> None:
         # stop: where the separator line starts (len(body) + 1 at the end): the slide is what comes before it.
@@ -93,17 +99,17 @@ def _split_lines(
         stacks[-1].append(SlideText(content, notes, slide_line))
 
     for start, end, number, line, hint in _lines_of_interest(body, first_line):
-        if fence is not None and fence[2] in unclosed and separators.kind(line) is not None:
+        if fence is not None and fence[1] in unclosed and separators.kind(line) is not None:
             fence = None  # a fence never closed ends at the next separator, as reveal.js cuts there
         elif fence is not None and hint not in (None, "fence"):
             continue  # inside code only a fence can matter
-        match = _FENCE.match(line) if hint in (None, "fence") else None
+        match = FENCE_LINE.match(line) if hint in (None, "fence") else None
         if fence is not None:
-            if match and match["fence"][0] == fence[0] and len(match["fence"]) >= fence[1] and not match["info"].strip():
+            if match and closes_fence(fence[0], match["fence"], match["info"]):
                 fence = None
             continue
-        if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-            fence = (match["fence"][0], len(match["fence"]), number)
+        if match and opens_fence(match["fence"], match["info"]):
+            fence = (match["fence"], number)
             continue
         kind = separators.kind(line)
         if kind is not None:
@@ -116,8 +122,8 @@ def _split_lines(
             cut = separators.notes_start(line)
             if cut is not None:
                 notes_line = (start, end, line[cut:].lstrip())
-    if fence is not None and fence[2] not in unclosed:
-        return Unclosed(fence[0] * fence[1], fence[2])
+    if fence is not None and fence[1] not in unclosed:
+        return Unclosed(fence[0], fence[1])
     close_slide(len(body) + 1)
     return stacks
 

@@ -43,9 +43,6 @@ class Element:
             found += child.iter()
         return found
 
-    def find_all(self, tag: str) -> list[Element]:
-        return [e for e in self.iter()[1:] if e.tag == tag]
-
 
 class _TreeBuilder(HTMLParser):
     def __init__(self, source: str, path: Path) -> None:

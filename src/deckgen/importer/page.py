@@ -37,9 +37,6 @@ class Page:
     slides: Element | None = None  # the .reveal .slides element
     outside: list[tuple[str, int]] = field(default_factory=list)  # elements of .reveal beside .slides (tag, line)
 
-    def line_of(self, offset: int) -> int:
-        return self.source.count("\n", 0, offset) + 1
-
 
 def read_page(path: Path) -> Page:
     """Read and parse one page; an error names the file when it is no reveal.js page."""

@@ -17,8 +17,6 @@ _SEPARATOR = re.compile(r"^([ \t]*)-(-{1,3}[ \t]*)$")
 _NOTES = re.compile(r"^(\s*notes?):", re.I)
 _FENCE = re.compile(r"^([ \t]*)([`~])(\2{2,})")
 _ELEMENT_COMMENT = re.compile(r"<!--(\s*)\.(element|slide)\b")
-_RAW_OPEN = re.compile(r"<(script|style)\b[^>]*>|</(script|style)\s*>", re.I)
-_PRE = re.compile(r"<(/?)(pre|textarea)\b", re.I)
 
 
 def _contexts(lines: list[str]) -> list[str]:

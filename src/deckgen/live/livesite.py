@@ -16,8 +16,7 @@ import shutil
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,7 +154,6 @@ class LiveSite:
             del self._write_errors[site_path]  # requested again (or not) by the decks planned now
         self.site = site
         self.planner = SitePlanner(self.project, site, live_script=LIVE_SCRIPT)
-        self._caches.reset()
         self.decks.clear()
         return self._rebuild(self._discover(), update, full=True)
 
@@ -267,7 +265,7 @@ class LiveSite:
                         files[site_path] = source
         for name in removed:
             self.outputs.pop(name, None)
-            self._caches.forget(name)
+            self.planner.forget(name)
             self._remove(name)
         index = self._index_page(decks)
         if index is None:
@@ -316,8 +314,7 @@ class LiveSite:
         assert self.planner is not None
         key = deck.path.resolve()
         try:
-            with self._caches.planning(self.planner, deck.name):
-                output = self.planner.deck_output(deck, pages)
+            output = self.planner.deck_output(deck, pages)
             # Fetched now, deck by deck, so that a package that cannot be had is blamed on the deck that wants it.
             files.update(self.planner.vendor_files())
             return output
@@ -437,91 +434,24 @@ class LiveSite:
 
 
 class _CacheKeeper:
-    """Keeps the caches keyed by slide content (the dialect's rendered slides, the planner's sections) to what the
-    current decks use, plus some slack.
-
-    Every edit adds an entry (the slide as it is now) and leaves one unused (the slide as it was). Nothing is done
-    per edit: once a cache holds more entries than its decks use plus a slack, one pass drops the unused ones.
-    Rendered slides: a pass over the current decks' slide keys. Sections: each deck has its own cache, lent to the
-    planner while the deck is planned; when it is too big, the next planning reads through it into a fresh one,
-    which then holds exactly what the deck uses (no knowledge of the planner's keys needed).
+    """Keeps the rendered slides this process remembers (the dialect's cache, keyed by slide content) to what the
+    current decks use, plus some slack: every edit adds an entry (the slide as it is now) and leaves one unused (as
+    it was); once the cache holds more than its decks use plus the slack, one pass drops the unused ones. (The
+    planner keeps each deck's sections of its current slides only.)
     """
 
     def __init__(self) -> None:
         self.render_limit = 0
-        self.sections: dict[str, dict] = {}
-        self.section_limits: dict[str, int] = {}
-
-    def reset(self) -> None:
-        """A new planner: its decks start with empty caches."""
-        self.sections.clear()
-        self.section_limits.clear()
-
-    def forget(self, name: str) -> None:
-        self.sections.pop(name, None)
-        self.section_limits.pop(name, None)
-
-    @contextmanager
-    def planning(self, planner: SitePlanner, name: str) -> Iterator[None]:
-        """Lend the deck's own section cache to the planner while its page is planned."""
-        own = getattr(planner, "_sections", None)
-        if type(own) is not dict:  # a planner this does not know: leave it alone
-            yield
-            return
-        cache = self.sections.get(name, {})
-        sweeping = len(cache) > self.section_limits.get(name, len(cache))
-        lent = _ReadThrough(cache) if sweeping else cache
-        planner._sections = lent
-        try:
-            yield
-        finally:
-            planner._sections = own
-        if sweeping:
-            cache = dict(lent)  # exactly the sections looked up: those the deck uses now
-        self.sections[name] = cache
-        if sweeping or name not in self.section_limits:
-            self.section_limits[name] = _limit(len(cache))
 
     def sweep_rendered(self, splits: Iterable[SplitDeck]) -> None:
-        rendered = slide_render._CACHE
-        if len(rendered) <= self.render_limit:
+        if slide_render.kept_count() <= self.render_limit:
             return
-        live = {key for split in splits for key in split.slide_keys()}
-        for key in [k for k in rendered if k not in live]:
-            del rendered[key]
-        self.render_limit = _limit(len(rendered))
+        slide_render.keep_only({key for split in splits for key in split.slide_keys()})
+        self.render_limit = _limit(slide_render.kept_count())
 
 
 def _limit(live: int) -> int:
     return live + max(16, live // 16)
-
-
-_MISSING = object()
-
-
-class _ReadThrough(dict):
-    """A fresh cache that takes what is looked up from an old one."""
-
-    def __init__(self, old: dict) -> None:
-        super().__init__()
-        self.old = old
-
-    def get(self, key: object, default: object = None) -> object:
-        value = super().get(key, _MISSING)
-        if value is _MISSING:
-            value = self.old.get(key, _MISSING)
-            if value is _MISSING:
-                return default
-            self[key] = value
-        return value
-
-    def __missing__(self, key: object) -> object:
-        value = self.old[key]
-        self[key] = value
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return super().__contains__(key) or key in self.old
 
 
 def _page_change(page_path: str, previous: DeckOutput | None, output: DeckOutput) -> PageChange:

@@ -43,13 +43,17 @@ class SitePlanner:
         self.live_script = live_script
         self.env = template_environment(project)
         self.vendor = VendorSet(project_dir=project)
-        self._sections: dict[tuple, tuple[str, dict[str, Path]]] = {}
+        # Each deck's sections, as last planned (final HTML, files used), by what they depend on: an edit re-renders
+        # only the slides that changed, and a deck keeps the sections of its current slides only.
+        self._sections: dict[str, dict[tuple, tuple[str, dict[str, Path]]]] = {}
 
     def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
         """Render one deck's page; errors (missing files) are returned, not raised."""
         refs = SiteFiles(self.project, deck_pages=deck_pages)
         page = self._deck_page(deck, refs)
-        sections = [[self._section(deck, slide, refs) for slide in stack] for stack in deck.stacks]
+        previous, current = self._sections.get(deck.name, {}), {}
+        sections = [[self._section(deck, slide, refs, previous, current) for slide in stack] for stack in deck.stacks]
+        self._sections[deck.name] = current
         body = slides_html(sections)
         shell = render_deck(self.env, deck, page, _SLIDES_MARK, live_script=self.live_script)
         version = hashlib.sha1((shell + body).encode()).hexdigest()[:16]
@@ -80,10 +84,15 @@ class SitePlanner:
         """The third-party files requested by the decks planned so far."""
         return dict(self.vendor.files())
 
-    def _section(self, deck: Deck, slide: Slide, refs: SiteFiles) -> str:
-        key = (deck.name, slide.path, slide.html, slide.notes_html, tuple(slide.attrs.items()))
-        cached = self._sections.get(key)
+    def forget(self, name: str) -> None:
+        """Drop what is kept of a deck that is gone."""
+        self._sections.pop(name, None)
+
+    def _section(self, deck: Deck, slide: Slide, refs: SiteFiles, previous: dict, current: dict) -> str:
+        key = (slide.path, slide.html, slide.notes_html, tuple(slide.attrs.items()))
+        cached = current.get(key) or previous.get(key)
         if cached is not None:
+            current[key] = cached
             refs.files.update(cached[1])
             return cached[0]
         deck_files, errors_before = refs.files, len(refs.errors)
@@ -99,7 +108,7 @@ class SitePlanner:
             refs.files = deck_files
         deck_files.update(used)
         if len(refs.errors) == errors_before:
-            self._sections[key] = (html, used)
+            current[key] = (html, used)
         return html
 
     def _deck_page(self, deck: Deck, refs: SiteFiles) -> DeckPage:
