@@ -31,6 +31,25 @@ def test_attributes_without_quotes_or_spaces_and_names_with_ampersands(tmp_path:
     assert (out / "files/slides/img/b&c.png").read_bytes() == PNG
 
 
+def test_names_and_url_in_capitals_are_found(tmp_path: Path) -> None:
+    """HTML attribute names and CSS function names are read in any letter case: so are the files they name."""
+    project = make_project(tmp_path / "p", {
+        "slides/talk.md": '# T\n\n<IMG SRC="img/a.png">\n\n<div Style="background: URL(img/a.png)">x</div>\n\n'
+                          "<style>\n@IMPORT 'extra.css';\n.x { background: Url('img/a.png') }\n</style>\n",
+        "slides/img/a.png": PNG,
+        "slides/extra.css": ".y {}\n",
+    })
+    out = tmp_path / "out"
+    build(project, out)
+    html = page(out)
+    assert '<IMG SRC="../files/slides/img/a.png">' in html
+    assert 'Style="background: url(&quot;../files/slides/img/a.png&quot;)"' in html
+    assert 'url("../files/slides/img/a.png")' in html.split("<style>")[1]
+    (project / "slides/talk.md").write_text("# T\n\n<DIV STYLE=\"background: URL(img/gone.png)\">x</DIV>\n")
+    with pytest.raises(DeckgenError, match="'img/gone.png' not found"):
+        build(project, out)
+
+
 def test_an_unquoted_missing_file_is_an_error(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", {"slides/talk.md": "# T\n\n<div><img src=gone.png></div>\n"})
     with pytest.raises(DeckgenError) as caught:

@@ -33,11 +33,12 @@ def run_with_deadline(seconds: float, work: Callable[..., T], *args: Any) -> T:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    import multiprocessing
+    from deckgen.dialect.forked import ChildTimeout, fork_call
 
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        pending = pool.apply_async(work, args)
-        try:
-            return pending.get(timeout=seconds)
-        except multiprocessing.TimeoutError:
-            raise DeadlineExceeded from None
+    child = fork_call(work, *args)
+    try:
+        return child.result(timeout=seconds)
+    except ChildTimeout:
+        raise DeadlineExceeded from None
+    finally:
+        child.stop()

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from deckgen.dialect.attributes import add_class_to_tags, apply_comments
-from deckgen.dialect.balance import balance
+from deckgen.dialect.balance import Balanced, balance
 
 # Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
@@ -52,21 +52,28 @@ def to_html(text: str) -> str:
 def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> RenderedSlide:
     """Render a slide's Markdown and notes; cached by source and options so unchanged slides cost nothing."""
     attrs: dict[str, str] = {}
-    body = apply_comments(to_html(markdown_text), attrs).strip("\n") if markdown_text.strip() else ""
+    body = to_html(markdown_text) if markdown_text.strip() else ""
+    # Without a "<" in its source, a slide has neither attribute comments nor HTML of the author's, and the HTML
+    # the Markdown engine writes is balanced: most slides skip the two scans of their tags.
+    if "<" in markdown_text:
+        body = apply_comments(body, attrs)
+    body = body.strip("\n")
     if "stretch" in body:
         body = _STRETCHED_IN_P.sub(r"\1", body)
     if incremental or "incremental" in attrs.get("class", "").split():
         body = add_class_to_tags(body, "li", "fragment")
     # reveal.js trims the notes: indented notes are a list, not a code block.
     notes_html = to_html(textwrap.dedent(notes).strip()).rstrip("\n") if notes and notes.strip() else ""
-    if notes_html:
+    notes_raw = notes is not None and "<" in notes
+    if notes_html and notes_raw:
         notes_html = apply_comments(notes_html, {})
     has_math = any(_MATH_TEXT.search(text) for text in (body, notes_html))
     languages = frozenset(_LANG_CLASS.findall(body))
-    slide, notes = balance(body), balance(notes_html)
-    body, notes_html = slide.html, notes.html
-    problems = slide.errors + tuple(f"in the notes, {p}" for p in notes.errors)
-    repaired = slide.repaired + tuple(f"in the notes, {p}" for p in notes.repaired)
+    slide = balance(body) if "<" in markdown_text else Balanced(body)
+    notes_balanced = balance(notes_html) if notes_raw else Balanced(notes_html)
+    body, notes_html = slide.html, notes_balanced.html
+    problems = slide.errors + tuple(f"in the notes, {p}" for p in notes_balanced.errors)
+    repaired = slide.repaired + tuple(f"in the notes, {p}" for p in notes_balanced.repaired)
     has_diagram = "mermaid" in body and _DIAGRAM.search(body) is not None
     return RenderedSlide(attrs, body, notes_html, has_math, languages, has_diagram, problems, repaired)
 
@@ -108,25 +115,13 @@ def _render_chunk(keys: list[SlideKey]) -> list[RenderedSlide]:
     return [render_slide(*key) for key in keys]
 
 
-def _ignore_interrupts() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (no KeyboardInterrupt traceback from each worker)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide]:
-    import multiprocessing
-
-    to_html("")  # build the Markdown instance once, before the workers are forked from this process
+    from deckgen.dialect.forked import map_forked
     from deckgen.dialect.highlight import prepare
 
+    to_html("")  # build the Markdown instance once, before the workers are forked from this process
     prepare({m for key in keys for m in _FENCE_LANGUAGE.findall(key[0])})  # and the code lexers, loaded once
-    size = -(-len(keys) // workers)
+    # Small tasks, so that every process is busy until the end; few enough that a task's cost is nothing.
+    size = max(8, len(keys) // (workers * 16))
     chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(len(chunks) - 1, initializer=_ignore_interrupts) as pool:
-        pending = pool.map_async(_render_chunk, chunks[1:])
-        first = _render_chunk(chunks[0])  # this process takes a share too
-        rest = pending.get()
-    return first + [slide for chunk in rest for slide in chunk]
+    return [slide for chunk in map_forked(_render_chunk, chunks, workers) for slide in chunk]

@@ -20,16 +20,15 @@ _URL_ATTRS = frozenset(
 _ATTR_VALUE = re.compile(
     r"""(?P<name>[^\s"'>/=]+)(?:(?P<eq>\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?"""
 )
-# url() in CSS, skipping comments and strings (a url( inside them is text).
+# url() in CSS (any letter case, as CSS reads it), skipping comments and strings (a url( inside them is text).
 _CSS_URL = re.compile(
     r"""(?P<comment>/\*.*?(?:\*/|$))|(?P<string>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')"""
-    r"""|url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"]*?))\s*\)""",
+    r"""|(?i:url)\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"]*?))\s*\)""",
     re.S,
 )
-_CSS_IMPORT = re.compile(r"""(?P<comment>/\*.*?(?:\*/|$))|@import\s+(?:url\(\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.S)
+_CSS_IMPORT = re.compile(r"""(?P<comment>/\*.*?(?:\*/|$))|@(?i:import)\s+(?:(?i:url)\(\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.S)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 log = logging.getLogger(__name__)
-_QUICK = re.compile(r"(?:src|href|poster|data|data-[a-z-]+)\s*=|url\(")
 
 
 @dataclass
@@ -97,7 +96,7 @@ class SiteFiles:
 
     def rewrite_html(self, html: str, base: Path, locate: LineFinder, page_depth: int = 1) -> str:
         """Rewrite every local reference in a deck's HTML so it resolves from the deck page."""
-        if not _QUICK.search(html):
+        if not _may_name_files(html):
             return html
         prefix = "../" * page_depth
         fix_attr = self._attribute_fixer(base, locate, prefix)
@@ -107,8 +106,8 @@ class SiteFiles:
             name = (tag["name"] or "").lower()
             if not name or tag["close"]:
                 continue
-            if tag["attrs"]:
-                attrs = tag["attrs"]
+            attrs = tag["attrs"]
+            if attrs and _may_name_files(attrs):  # most tags (a highlighted token's <span class>) name no file
                 new_attrs = _ATTR_VALUE.sub(lambda m, tag_name=name: fix_attr(m, tag_name), attrs)
                 if new_attrs != attrs:
                     out += [html[position : tag.start()], f"<{tag['name']}{new_attrs}>"]
@@ -215,6 +214,13 @@ class LineFinder:
             if value in self.lines[index]:
                 return Location(self.path, self.first_line + index)
         return Location(self.path, self.start)
+
+
+def _may_name_files(text: str) -> bool:
+    """Whether text may hold a URL attribute (src, srcset, href, poster, data, data-*) or a url(): a quick test
+    before the tags are scanned, in any letter case; a false alarm only costs the scan."""
+    low = text.lower()
+    return "src" in low or "href" in low or "data" in low or "url(" in low or "poster" in low
 
 
 def _looks_like_file(value: str) -> bool:

@@ -1,0 +1,145 @@
+"""Work in forked child processes, results back through pipes: the render workers (every core takes tasks from
+one queue) and the time limit on a deck's own regular expressions.
+
+Lighter than multiprocessing's pools (no pool threads, no extra imports: about 20 ms less per build). A child that
+dies without an answer is noticed, and its tasks are done again in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+# The task queue is a pipe filled before the children start: it must hold every task number at once.
+MAX_TASKS = 4096
+_TASK = struct.Struct("<I")
+
+
+class ChildFailed(Exception):
+    """The child process ended without giving a result (killed, out of memory)."""
+
+
+class ChildTimeout(Exception):
+    """The child process did not answer in time."""
+
+
+class Child:
+    """A forked call: its process and the read end of the pipe its result comes through."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+        self._done = False
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Wait for the call's return value; its exception is raised here. ChildTimeout after timeout seconds."""
+        data = self._read(timeout)
+        self._reap()
+        if not data:
+            raise ChildFailed("a worker process ended without an answer (was it killed, or out of memory?)")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the child if it still runs (Ctrl-C, a deadline) and release its pipe."""
+        if self._done:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self._reap()
+
+    def _read(self, timeout: float | None) -> bytes:
+        chunks: list[bytes] = []
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                    raise ChildTimeout
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def _reap(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+
+
+def fork_call(work: Callable[..., Any], *args: Any) -> Child:
+    """Start work(*args) in a child process forked from this one (it shares everything loaded so far)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            payload = _answer(work, args)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no second flush of the parent's buffers
+    os.close(write_fd)
+    return Child(pid, read_fd)
+
+
+def _answer(work: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    try:
+        return pickle.dumps((True, work(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            return pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled: its text, then
+            return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def map_forked(work: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
+    """[work(task) for task in tasks], done by this process and workers - 1 forked children.
+
+    Every process takes the next task from one queue (a pipe holding the task numbers; reads of 4 bytes from a
+    pipe are atomic), so a process that meets the slow tasks simply takes fewer of them.
+    """
+    if workers <= 1 or len(tasks) <= 1:
+        return [work(task) for task in tasks]
+    if len(tasks) > MAX_TASKS:
+        raise ValueError(f"at most {MAX_TASKS} tasks, not {len(tasks)}")
+    queue, feed = os.pipe()
+    try:
+        os.write(feed, b"".join(_TASK.pack(index) for index in range(len(tasks))))
+    finally:
+        os.close(feed)  # the queue ends (reads return nothing) once it is empty
+    children: list[Child] = []
+    try:
+        children = [fork_call(_take_tasks, work, tasks, queue) for _ in range(workers - 1)]
+        done = _take_tasks(work, tasks, queue)
+        for child in children:
+            with contextlib.suppress(ChildFailed):  # its tasks are gone from the queue: done again below
+                done.update(child.result())
+    finally:
+        os.close(queue)
+        for child in children:
+            child.stop()
+    return [done[index] if index in done else work(tasks[index]) for index in range(len(tasks))]
+
+
+def _take_tasks(work: Callable[[T], R], tasks: Sequence[T], queue: int) -> dict[int, R]:
+    done: dict[int, R] = {}
+    while len(data := os.read(queue, _TASK.size)) == _TASK.size:
+        index = _TASK.unpack(data)[0]
+        done[index] = work(tasks[index])
+    return done

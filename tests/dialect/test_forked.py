@@ -1,0 +1,59 @@
+"""The forked workers: every task done once and in order, a child's exception raised here, a dead child's tasks
+done again (test_attacks.py checks the deadline that runs in a child)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from deckgen.dialect.forked import ChildFailed, fork_call, map_forked
+
+
+def _pid_and_square(number: int) -> tuple[int, int]:
+    time.sleep(0.001)  # long enough for the children to start before this process has done every task
+    return os.getpid(), number * number
+
+
+def test_every_task_once_in_order_on_several_processes() -> None:
+    results = map_forked(_pid_and_square, list(range(300)), 3)
+    assert [square for _, square in results] == [n * n for n in range(300)]
+    assert len({pid for pid, _ in results}) > 1  # the children took tasks too
+
+
+def _fails_on_seven(number: int) -> int:
+    if number == 7:
+        raise ValueError("seven is not allowed")
+    time.sleep(0.001)
+    return number
+
+
+def test_a_childs_exception_is_raised_in_the_parent() -> None:
+    with pytest.raises(ValueError, match="seven is not allowed"):
+        map_forked(_fails_on_seven, list(range(40)), 2)
+
+
+def _dies_unless_parent(parent: int, marks: Path):  # noqa: ANN202 - a factory of task functions
+    def work(number: int) -> int:
+        if os.getpid() != parent:
+            (marks / str(os.getpid())).touch()
+            os.kill(os.getpid(), signal.SIGKILL)  # a worker killed (out of memory, say) in the middle of its task
+        time.sleep(0.002)
+        return number + 1
+
+    return work
+
+
+def test_a_dead_childs_tasks_are_done_here(tmp_path: Path) -> None:
+    assert map_forked(_dies_unless_parent(os.getpid(), tmp_path), list(range(50)), 3) == list(range(1, 51))
+    assert len(list(tmp_path.iterdir())) == 2  # both children took a task and died
+
+
+def test_a_child_killed_without_answer_is_an_error() -> None:
+    child = fork_call(time.sleep, 5)
+    os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(ChildFailed):
+        child.result()
