@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from projects import REPO, make_project, snapshot
+from projects import PNG, REPO, make_project, snapshot
 
 from deckgen.cli import main
 from deckgen.commands.build import build
@@ -40,6 +40,7 @@ def test_build_gets_the_permissions_mkdir_and_open_give(project: Path, umask: in
     old = os.umask(umask)
     try:
         build(project)
+        (project / "slides/two.md").write_text("# Two\n")
         build(project)  # replacing a build as well
     finally:
         os.umask(old)
@@ -47,6 +48,35 @@ def test_build_gets_the_permissions_mkdir_and_open_give(project: Path, umask: in
     assert modes["."] == folder  # not mkdtemp's 0700
     assert {rel: mode for rel, mode in modes.items() if mode != (folder if (project / "build" / rel).is_dir()
                                                                  else file)} == {}
+
+
+def test_a_build_with_nothing_changed_leaves_the_site_alone(project: Path) -> None:
+    (project / "slides/img").mkdir()
+    (project / "slides/img/a.png").write_bytes(PNG)
+    (project / "slides/one.md").write_text("# One\n\n![a](img/a.png)\n")
+    build(project)
+    site = project / "build"
+    before = (site.stat().st_ino, (site / "one/index.html").stat().st_mtime_ns)
+    build(project)
+    assert (site.stat().st_ino, (site / "one/index.html").stat().st_mtime_ns) == before  # not written again
+    copy = site / "files/slides/img/a.png"
+    assert copy.stat().st_mtime_ns == (project / "slides/img/a.png").stat().st_mtime_ns
+
+    # Anything that differs from what the build would write makes it write the whole site again.
+    expected = snapshot(site)
+    (site / "one/index.html").write_text("edited by hand")
+    (site / "stray.txt").write_text("not deckgen's")
+    copy.unlink()
+    (site / "empty").mkdir()
+    build(project)
+    assert snapshot(site) == expected and not (site / "empty").exists()
+    # An image replaced by another of the same size and time (a file system with coarse times): its bytes differ.
+    source = project / "slides/img/a.png"
+    times = source.stat()
+    source.write_bytes(PNG[:-1] + bytes([PNG[-1] ^ 1]))
+    os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
+    build(project)
+    assert copy.read_bytes() == source.read_bytes()
 
 
 def test_no_marker_is_published_and_nothing_is_left_beside_the_site(project: Path) -> None:

@@ -26,11 +26,16 @@ class Expanded:
     """A deck's Markdown with its includes in place, and where each of its lines comes from."""
 
     text: str
-    origins: list[tuple[Path, int]]  # (file, line) of each line of text
+    origins: list[tuple[Path, int]] | None  # (file, line) of each line of text; None: every line is the deck's own
     parts: set[Path] = field(default_factory=set)  # every included file, resolved
+    path: Path | None = None  # when origins is None: the deck file, the line its text starts at, its lines
+    first_line: int = 1
+    line_count: int = 1
 
     def origin(self, line: int) -> Location:
         """Where line (1-based, in text) was written."""
+        if self.origins is None:
+            return Location(self.path, self.first_line + min(max(line, 1), self.line_count) - 1)
         path, number = self.origins[min(max(line, 1), len(self.origins)) - 1]
         return Location(path, number)
 
@@ -38,8 +43,7 @@ class Expanded:
 def expand(body: str, path: Path, first_line: int, project: Path) -> Expanded:
     """Replace the include lines of body (the deck file path's Markdown from first_line on)."""
     if "--8<--" not in body:
-        lines = body.split("\n")
-        return Expanded(body, [(path, first_line + i) for i in range(len(lines))])
+        return Expanded(body, None, path=path, first_line=first_line, line_count=body.count("\n") + 1)
     out: list[str] = []
     origins: list[tuple[Path, int]] = []
     parts: set[Path] = set()

@@ -39,6 +39,7 @@ SIGNATURE = {".nojekyll": True, "index.html": False, "static/deckgen/index.css":
 NOT_A_SITE = "deckgen.yml"  # a folder holding this is a project, never a site
 LEGACY_MARKER = ".deckgen-build"  # written into build/ by deckgen 0.1.0
 LOCK_WAIT = 20.0  # seconds a build waits for another one writing the same output folder
+COMPARED_BYTES = 1 << 20  # a copied file up to this size is compared byte for byte before it is left in place
 
 
 def is_deckgen_output(folder: Path) -> bool:
@@ -104,8 +105,11 @@ def check_output_dir(out: Path, project: Path) -> Path:
 def write_site(files: dict[str, bytes | str | Path], out: Path) -> None:
     """Write every file (site path -> content or source file) into a new folder, then swap it in for out.
 
-    Call it under output_lock(out). Any failure leaves out as it was and raises a DeckgenError.
+    Call it under output_lock(out). Any failure leaves out as it was and raises a DeckgenError. When out already
+    holds exactly these files, nothing is written (a build with nothing changed leaves build/ and its times alone).
     """
+    if holds_exactly(out, files):
+        return
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = _new_dir(out.parent, f".{out.name}.new-")
@@ -120,6 +124,8 @@ def write_site(files: dict[str, bytes | str | Path], out: Path) -> None:
                 made.add(target.parent)
             if isinstance(content, Path):
                 shutil.copyfile(content, target)
+                source = content.stat()  # the copy keeps the source's time: holds_exactly compares them
+                os.utime(target, ns=(source.st_atime_ns, source.st_mtime_ns))
             elif isinstance(content, str):
                 target.write_text(content, encoding="utf-8")
             else:
@@ -131,6 +137,59 @@ def write_site(files: dict[str, bytes | str | Path], out: Path) -> None:
             raise DeckgenError(f"cannot write the output folder {out}: {_reason(exc)}; the previous site was "
                                "left as it was") from None
         raise
+
+
+def holds_exactly(out: Path, files: dict[str, bytes | str | Path]) -> bool:
+    """Whether out holds these files and nothing else: the same text or bytes, and for a copied file the size and
+    time of its source (and its bytes, up to COMPARED_BYTES: a file system with coarse times may miss an edit)."""
+    try:
+        listing = _listing(out)
+        if listing is None:
+            return False
+        present, folders = listing
+        if present != files.keys() or folders != {parent for name in files for parent in _parents(name)}:
+            return False
+        for site_path, content in files.items():
+            target = out / site_path
+            if isinstance(content, Path):
+                source, copy = content.stat(), target.stat()
+                if (source.st_size, source.st_mtime_ns) != (copy.st_size, copy.st_mtime_ns):
+                    return False
+                if source.st_size <= COMPARED_BYTES and content.read_bytes() != target.read_bytes():
+                    return False
+            else:
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                if target.stat().st_size != len(data) or target.read_bytes() != data:
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def _listing(out: Path) -> tuple[set[str], set[str]] | None:
+    """The files and folders under out (relative POSIX paths), or None if it holds anything else (a link)."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    pending = [("", str(out))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(name)
+                    pending.append((name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    files.add(name)
+                else:
+                    return None
+    return files, folders
+
+
+def _parents(site_path: str) -> Iterator[str]:
+    parts = site_path.split("/")[:-1]
+    for end in range(1, len(parts) + 1):
+        yield "/".join(parts[:end])
 
 
 @contextlib.contextmanager
