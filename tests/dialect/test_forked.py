@@ -57,3 +57,17 @@ def test_a_child_killed_without_answer_is_an_error() -> None:
     os.kill(child.pid, signal.SIGKILL)
     with pytest.raises(ChildFailed):
         child.result()
+
+
+def test_heavy_tasks_go_to_the_children_first_and_meanwhile_runs_here() -> None:
+    """This process does its meanwhile work, then the light tasks; the children start with the heavy ones."""
+    parent = os.getpid()
+    called: list[int] = []
+    tasks = list(range(60))
+    heavy = [number < 6 for number in tasks]
+    results = map_forked(_pid_and_square, tasks, 2, heavy=heavy,
+                         meanwhile=lambda: (called.append(os.getpid()), time.sleep(0.05)))
+    assert called == [parent]
+    assert [square for _, square in results] == [n * n for n in tasks]
+    assert all(pid != parent for pid, _ in results[:6])  # taken by the child while this process was busy
+    assert any(pid == parent for pid, _ in results[6:])  # and this process still took its share of the rest

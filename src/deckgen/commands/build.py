@@ -12,7 +12,11 @@ from deckgen.dialect.deck import Deck
 from deckgen.errors import raise_errors
 from deckgen.site.decks import parse_decks
 from deckgen.site.output import check_output_dir, check_path, output_lock, write_site
-from deckgen.site.plan import Content, SitePlanner, plan_site
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from deckgen.config.options import SiteConfig
+    from deckgen.site.plan import Content, SitePlanner
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +59,12 @@ def build(
     site.cache = cache
     report = progress or _silent
     report("rendering the decks")
-    decks, errors = parse_decks(project, site)
+    made: list[SitePlanner] = []  # the next stage (jinja2, the templates) loads while render workers run, if any
+    decks, errors = parse_decks(project, site, meanwhile=lambda: made.append(_planner(project, site)))
     report(f"planning {_count(len(decks), 'deck')}, {_count(sum(d.slide_count for d in decks), 'slide')}")
-    planner = SitePlanner(project, site)
+    from deckgen.site.plan import plan_site
+
+    planner = made[0] if made else _planner(project, site)
     files = plan_site(project, site, decks, errors, planner=planner)
     raise_errors(errors)  # every problem of every deck, reported together; nothing written
     shot = 0
@@ -77,6 +84,12 @@ def build(
     # The command line prints the summary; -v shows it once.
     log.debug("built %d decks (%d slides) into %s", len(decks), sum(d.slide_count for d in decks), out)
     return BuildResult(out, decks, files, pictures_shot=shot)
+
+
+def _planner(project: Path, site: SiteConfig) -> SitePlanner:
+    from deckgen.site.plan import SitePlanner
+
+    return SitePlanner(project, site)
 
 
 def _silent(stage: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +89,8 @@ def one_of(choices: tuple[str, ...], *, or_css: bool = False) -> Validator:
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """Return "; did you mean 'x'?" for the closest choice, or ""."""
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     if not close:
         lowered = {c.lower(): c for c in choices}

@@ -108,38 +108,60 @@ def _answer(work: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
             return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def map_forked(work: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
+def map_forked(
+    work: Callable[[T], R],
+    tasks: Sequence[T],
+    workers: int,
+    *,
+    heavy: Sequence[bool] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
     """[work(task) for task in tasks], done by this process and workers - 1 forked children.
 
-    Every process takes the next task from one queue (a pipe holding the task numbers; reads of 4 bytes from a
-    pipe are atomic), so a process that meets the slow tasks simply takes fewer of them.
+    Every process takes the next task from a queue (a pipe holding task numbers; reads of 4 bytes from a pipe
+    are atomic), so each stays busy until the end. Tasks marked heavy (those that need a costly set-up, such as a
+    code lexer) sit in a second queue, which the children empty first and this process last: this process then
+    seldom pays for the set-up. meanwhile runs here while the children start working (the caller's next stage
+    can load then); they take over its share of the tasks.
     """
     if workers <= 1 or len(tasks) <= 1:
         return [work(task) for task in tasks]
     if len(tasks) > MAX_TASKS:
         raise ValueError(f"at most {MAX_TASKS} tasks, not {len(tasks)}")
-    queue, feed = os.pipe()
-    try:
-        os.write(feed, b"".join(_TASK.pack(index) for index in range(len(tasks))))
-    finally:
-        os.close(feed)  # the queue ends (reads return nothing) once it is empty
+    flags = list(heavy) if heavy is not None else [False] * len(tasks)
+    light_queue = _queue([index for index, flag in enumerate(flags) if not flag])
+    heavy_queue = _queue([index for index, flag in enumerate(flags) if flag])
     children: list[Child] = []
     try:
-        children = [fork_call(_take_tasks, work, tasks, queue) for _ in range(workers - 1)]
-        done = _take_tasks(work, tasks, queue)
+        children = [fork_call(_take_tasks, work, tasks, (heavy_queue, light_queue)) for _ in range(workers - 1)]
+        if meanwhile is not None:
+            meanwhile()
+        done = _take_tasks(work, tasks, (light_queue, heavy_queue))
         for child in children:
-            with contextlib.suppress(ChildFailed):  # its tasks are gone from the queue: done again below
+            with contextlib.suppress(ChildFailed):  # its tasks are gone from the queues: done again below
                 done.update(child.result())
     finally:
-        os.close(queue)
+        os.close(light_queue)
+        os.close(heavy_queue)
         for child in children:
             child.stop()
     return [done[index] if index in done else work(tasks[index]) for index in range(len(tasks))]
 
 
-def _take_tasks(work: Callable[[T], R], tasks: Sequence[T], queue: int) -> dict[int, R]:
+def _queue(indexes: list[int]) -> int:
+    """A pipe holding these task numbers, closed for writing (reads return nothing once it is empty)."""
+    queue, feed = os.pipe()
+    try:
+        os.write(feed, b"".join(_TASK.pack(index) for index in indexes))
+    finally:
+        os.close(feed)
+    return queue
+
+
+def _take_tasks(work: Callable[[T], R], tasks: Sequence[T], queues: tuple[int, ...]) -> dict[int, R]:
     done: dict[int, R] = {}
-    while len(data := os.read(queue, _TASK.size)) == _TASK.size:
-        index = _TASK.unpack(data)[0]
-        done[index] = work(tasks[index])
+    for queue in queues:
+        while len(data := os.read(queue, _TASK.size)) == _TASK.size:
+            index = _TASK.unpack(data)[0]
+            done[index] = work(tasks[index])
     return done

@@ -78,16 +78,6 @@ def _class_of(token_type: Any) -> str | None:
     return None
 
 
-def prepare(languages: set[str]) -> None:
-    """Load Pygments and the lexers of these languages now (before the render workers are forked)."""
-    import pygments  # noqa: F401 - imported once, for the workers to share
-
-    for language in languages:
-        lexer = _lexer(language)
-        if lexer is not None:
-            list(lexer.get_tokens("x"))  # a lexer compiles its rules on first use
-
-
 def highlight(code: str, language: str) -> str | None:
     """The code as highlight.js-classed HTML (escaped once), or None when Pygments has no lexer for language."""
     lexer = _lexer(language) if language else None

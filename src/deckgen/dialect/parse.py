@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -47,15 +48,18 @@ def split_deck(name: str, path: Path, site: SiteConfig) -> SplitDeck:
     return SplitDeck(source, options, texts, expanded)
 
 
-def render_decks(split: list[SplitDeck], *, persistent: bool = False) -> tuple[list[Deck], list[DeckError]]:
+def render_decks(
+    split: list[SplitDeck], *, persistent: bool = False, meanwhile: Callable[[], object] | None = None
+) -> tuple[list[Deck], list[DeckError]]:
     """Render the slides of every deck (in parallel when there are many) and assemble the decks.
 
     A deck with a slide whose HTML would break the page is not assembled: its errors are returned instead.
     persistent: take the slides kept by earlier builds from the user's cache, and keep the new ones there.
+    meanwhile: the caller's work for this process while render workers run, if they do (see render_many).
     """
     kept = _load_kept(split) if persistent else []
     keys = [deck.slide_keys() for deck in split]
-    rendered = iter(render_many([key for deck_keys in keys for key in deck_keys]))
+    rendered = iter(render_many([key for deck_keys in keys for key in deck_keys], meanwhile=meanwhile))
     per_deck = [list(islice(rendered, len(deck_keys))) for deck_keys in keys]
     if persistent:
         _keep(split, keys, per_deck, kept)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from deckgen.dialect.attributes import add_class_to_tags, apply_comments
@@ -96,18 +97,20 @@ def remember(slides: dict[SlideKey, RenderedSlide]) -> None:
     _CACHE.update(slides)
 
 
-def render_many(keys: list[SlideKey]) -> list[RenderedSlide]:
-    """Render many slides, from the cache when their source is unchanged, on every core when many are new."""
+def render_many(keys: list[SlideKey], *, meanwhile: Callable[[], object] | None = None) -> list[RenderedSlide]:
+    """Render many slides, from the cache when their source is unchanged, on every core when many are new.
+
+    meanwhile: work for this process while the workers render, if workers are started (the next stage's imports).
+    """
     missing = list(dict.fromkeys(key for key in keys if key not in _CACHE))
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:
             _CACHE.clear()
         workers = min(os.cpu_count() or 1, 8)
         if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
-            results = _render_in_workers(missing, workers)
+            _CACHE.update(_render_in_workers(missing, workers, meanwhile))
         else:
-            results = [render_slide(*key) for key in missing]
-        _CACHE.update(zip(missing, results, strict=True))
+            _CACHE.update((key, render_slide(*key)) for key in missing)
     return [_CACHE[key] for key in keys]
 
 
@@ -115,13 +118,22 @@ def _render_chunk(keys: list[SlideKey]) -> list[RenderedSlide]:
     return [render_slide(*key) for key in keys]
 
 
-def _render_in_workers(keys: list[SlideKey], workers: int) -> list[RenderedSlide]:
+def _render_in_workers(
+    keys: list[SlideKey], workers: int, meanwhile: Callable[[], object] | None
+) -> dict[SlideKey, RenderedSlide]:
     from deckgen.dialect.forked import map_forked
-    from deckgen.dialect.highlight import prepare
 
     to_html("")  # build the Markdown instance once, before the workers are forked from this process
-    prepare({m for key in keys for m in _FENCE_LANGUAGE.findall(key[0])})  # and the code lexers, loaded once
+    # Slides with code to colour need a lexer (Pygments compiles one in about 20 ms): their tasks go to the
+    # workers first, so this process rarely loads one.
+    plain: list[SlideKey] = []
+    coloured: list[SlideKey] = []
+    for key in keys:
+        has_code = _FENCE_LANGUAGE.search(key[0]) or (key[1] and _FENCE_LANGUAGE.search(key[1]))
+        (coloured if has_code else plain).append(key)
     # Small tasks, so that every process is busy until the end; few enough that a task's cost is nothing.
     size = max(8, len(keys) // (workers * 16))
-    chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
-    return [slide for chunk in map_forked(_render_chunk, chunks, workers) for slide in chunk]
+    tasks = [group[i : i + size] for group in (plain, coloured) for i in range(0, len(group), size)]
+    heavy = [index >= -(-len(plain) // size) for index in range(len(tasks))]
+    done = map_forked(_render_chunk, tasks, workers, heavy=heavy, meanwhile=meanwhile)
+    return {key: slide for task, slides in zip(tasks, done, strict=True) for key, slide in zip(task, slides, strict=True)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from deckgen.config.options import SiteConfig, check_profile
@@ -52,8 +53,13 @@ def discover_decks(project: Path, exclude: list[str]) -> list[tuple[str, Path]]:
 
 
 
-def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[DeckgenError]]:
-    """Parse every deck; return the decks that parsed and the errors of the others."""
+def parse_decks(
+    project: Path, site: SiteConfig, *, meanwhile: Callable[[], object] | None = None
+) -> tuple[list[Deck], list[DeckgenError]]:
+    """Parse every deck; return the decks that parsed and the errors of the others.
+
+    meanwhile: the caller's next work (such as loading the next stage), done while render workers run, if any.
+    """
     split: list[SplitDeck] = []
     errors: list[DeckgenError] = []
     found = discover_decks(project, site.exclude)
@@ -69,7 +75,7 @@ def parse_decks(project: Path, site: SiteConfig) -> tuple[list[Deck], list[Deckg
         except DeckgenError as exc:
             errors.append(exc)
     check_profile(site, [set(deck.options.profiles) for deck in split])
-    decks, problems = render_decks(split, persistent=site.cache)
+    decks, problems = render_decks(split, persistent=site.cache, meanwhile=meanwhile)
     return decks, errors + problems
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import stat
 import time
@@ -271,7 +270,7 @@ def _remove_leftovers(out: Path) -> None:
 def _new_dir(parent: Path, prefix: str) -> Path:
     """A new folder with a random name, made as mkdir makes one (mode 0777 less the umask, unlike mkdtemp)."""
     for _ in range(100):
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        path = parent / f"{prefix}{os.urandom(4).hex()}"
         try:
             os.mkdir(path, 0o777)
         except FileExistsError:
@@ -299,7 +298,7 @@ def _swap(stage: Path, out: Path) -> None:
 
 def _free_name(parent: Path, prefix: str) -> Path:
     for _ in range(100):
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        path = parent / f"{prefix}{os.urandom(4).hex()}"
         if not (path.exists() or path.is_symlink()):
             return path
     raise FileExistsError(f"no free name in {parent}")
