@@ -716,8 +716,8 @@ def report(data: dict[str, Any]) -> str:
         dg, rm = pair(stats, "deckgen"), pair(stats, "reveal-md")
         r = ratio(dg["median"], rm["median"])
         target = ""
-        if case == "deck 2000 slides":
-            target = f"<= 1.2x reveal-md: {verdict(check(r, r <= 1.2))}"
+        if case == "deck 2000 slides":  # the performance issue: at most reveal-md's time in the same run
+            target = f"<= 1.0x reveal-md: {verdict(check(r, r <= 1.0))}"
         elif case.startswith("site "):
             target = f"<= 1.5 s: {verdict(check(dg['median'], dg['median'] <= 1.5))}"
         rows.append(
@@ -951,6 +951,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(report(data))
         busy = max(data["meta"]["load_before"][0], data["meta"]["load_after"][0])
+        print(f"load average (1 min): {data['meta']['load_before'][0]:.2f} before the run, "
+              f"{data['meta']['load_after'][0]:.2f} after, on {os.cpu_count()} CPUs")
         if busy > (os.cpu_count() or 1):
             print(
                 f"warning: load average {busy:.1f} on {os.cpu_count()} CPUs: other work was running, numbers are noisy"
