@@ -71,3 +71,12 @@ def test_heavy_tasks_go_to_the_children_first_and_meanwhile_runs_here() -> None:
     assert [square for _, square in results] == [n * n for n in tasks]
     assert all(pid != parent for pid, _ in results[:6])  # taken by the child while this process was busy
     assert any(pid == parent for pid, _ in results[6:])  # and this process still took its share of the rest
+
+
+def test_without_processes_to_fork_this_process_does_every_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    results = map_forked(_pid_and_square, list(range(20)), 4)
+    assert results == [(os.getpid(), n * n) for n in range(20)]

@@ -82,7 +82,12 @@ class Child:
 def fork_call(work: Callable[..., Any], *args: Any) -> Child:
     """Start work(*args) in a child process forked from this one (it shares everything loaded so far)."""
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process left (a limit, memory): the caller decides what to do without one
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
     if pid == 0:  # the child: never returns
         status = 1
         try:
@@ -133,7 +138,11 @@ def map_forked(
     heavy_queue = _queue([index for index, flag in enumerate(flags) if flag])
     children: list[Child] = []
     try:
-        children = [fork_call(_take_tasks, work, tasks, (heavy_queue, light_queue)) for _ in range(workers - 1)]
+        for _ in range(workers - 1):
+            try:
+                children.append(fork_call(_take_tasks, work, tasks, (heavy_queue, light_queue)))
+            except OSError:  # no more processes: those started and this one do the tasks
+                break
         if meanwhile is not None:
             meanwhile()
         done = _take_tasks(work, tasks, (light_queue, heavy_queue))
