@@ -80,3 +80,24 @@ def test_without_processes_to_fork_this_process_does_every_task(monkeypatch: pyt
     monkeypatch.setattr(os, "fork", refuse)
     results = map_forked(_pid_and_square, list(range(20)), 4)
     assert results == [(os.getpid(), n * n) for n in range(20)]
+
+
+def test_a_child_killed_while_sending_its_answer_has_its_tasks_done_here(tmp_path: Path) -> None:
+    """An answer bigger than the pipe holds: the child blocks writing it until this process reads, and is killed
+    then (out of memory, say). Half an answer is no answer: its tasks are done again here."""
+    parent = os.getpid()
+
+    def big(number: int) -> str:
+        if os.getpid() != parent:
+            (tmp_path / "child").write_text(str(os.getpid()))
+        return str(number) * 100_000
+
+    def kill_the_child() -> None:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "child").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # the child has taken every task and is blocked writing its answer
+        os.kill(int((tmp_path / "child").read_text()), signal.SIGKILL)
+
+    results = map_forked(big, list(range(10)), 2, heavy=[True] * 10, meanwhile=kill_the_child)
+    assert results == [str(number) * 100_000 for number in range(10)]

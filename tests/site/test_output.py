@@ -79,6 +79,28 @@ def test_a_build_with_nothing_changed_leaves_the_site_alone(project: Path) -> No
     assert copy.read_bytes() == source.read_bytes()
 
 
+def test_a_source_saved_while_it_is_copied_is_copied_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy gets the time its source had before the copy began: a save during the copy leaves the source
+    newer than the copy, and the next build copies it again (a big file is compared by size and time only)."""
+    video = project / "slides" / "clip.mp4"
+    video.write_bytes(b"A" * (output.COMPARED_BYTES + 1))
+    (project / "slides/one.md").write_text('# One\n\n<video src="clip.mp4"></video>\n')
+    copy_file = output.shutil.copyfile
+
+    def copy_then_save(source: Path, target: Path) -> None:
+        copy_file(source, target)
+        if source == video.resolve():  # the author saves the same size again, during the copy
+            before = video.stat().st_mtime_ns
+            video.write_bytes(b"B" * (output.COMPARED_BYTES + 1))
+            os.utime(video, ns=(before + 1_000_000, before + 1_000_000))
+
+    monkeypatch.setattr(output.shutil, "copyfile", copy_then_save)
+    build(project)
+    monkeypatch.undo()
+    build(project)
+    assert (project / "build/files/slides/clip.mp4").read_bytes()[:1] == b"B"
+
+
 def test_no_marker_is_published_and_nothing_is_left_beside_the_site(project: Path) -> None:
     build(project)
     assert output.LEGACY_MARKER not in os.listdir(project / "build")

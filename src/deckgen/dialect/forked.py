@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-# The task queue is a pipe filled before the children start: it must hold every task number at once.
-MAX_TASKS = 4096
+# The task queue is a pipe filled before any process reads it: it must hold every task number at once, and a pipe
+# holds at least one page (4 KiB) even when the user's pipes are at the system's limit.
+MAX_TASKS = 1024
 _TASK = struct.Struct("<I")
 
 
@@ -42,10 +43,13 @@ class Child:
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the call's return value; its exception is raised here. ChildTimeout after timeout seconds."""
         data = self._read(timeout)
-        self._reap()
-        if not data:
-            raise ChildFailed("a worker process ended without an answer (was it killed, or out of memory?)")
-        ok, value = pickle.loads(data)
+        status = self._reap()
+        try:
+            if status != 0:
+                raise ValueError(f"exit status {status}")
+            ok, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - no answer, or half of one: the child died while writing it
+            raise ChildFailed("a worker process ended without an answer (was it killed, or out of memory?)") from None
         if not ok:
             raise value
         return value
@@ -71,12 +75,13 @@ class Child:
                 return b"".join(chunks)
             chunks.append(chunk)
 
-    def _reap(self) -> None:
+    def _reap(self) -> int:
+        """Close the pipe and wait for the child; return its exit status (-N: ended by signal N)."""
         if self._done:
-            return
+            return 0
         self._done = True
         os.close(self.fd)
-        os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
 
 def fork_call(work: Callable[..., Any], *args: Any) -> Child:
@@ -135,7 +140,11 @@ def map_forked(
         raise ValueError(f"at most {MAX_TASKS} tasks, not {len(tasks)}")
     flags = list(heavy) if heavy is not None else [False] * len(tasks)
     light_queue = _queue([index for index, flag in enumerate(flags) if not flag])
-    heavy_queue = _queue([index for index, flag in enumerate(flags) if flag])
+    try:
+        heavy_queue = _queue([index for index, flag in enumerate(flags) if flag])
+    except BaseException:
+        os.close(light_queue)
+        raise
     children: list[Child] = []
     try:
         for _ in range(workers - 1):
@@ -161,7 +170,12 @@ def _queue(indexes: list[int]) -> int:
     """A pipe holding these task numbers, closed for writing (reads return nothing once it is empty)."""
     queue, feed = os.pipe()
     try:
-        os.write(feed, b"".join(_TASK.pack(index) for index in indexes))
+        data = memoryview(b"".join(_TASK.pack(index) for index in indexes))
+        while data:
+            data = data[os.write(feed, data) :]
+    except BaseException:
+        os.close(queue)
+        raise
     finally:
         os.close(feed)
     return queue

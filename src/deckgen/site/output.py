@@ -122,8 +122,10 @@ def write_site(files: dict[str, bytes | str | Path], out: Path) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             if isinstance(content, Path):
+                # The copy keeps the source's time, as it was before the copy began: holds_exactly compares them,
+                # and a source saved again while it is copied then has a newer time than its copy.
+                source = content.stat()
                 shutil.copyfile(content, target)
-                source = content.stat()  # the copy keeps the source's time: holds_exactly compares them
                 os.utime(target, ns=(source.st_atime_ns, source.st_mtime_ns))
             elif isinstance(content, str):
                 target.write_text(content, encoding="utf-8")

@@ -219,7 +219,7 @@ class LineFinder:
 def _may_name_files(text: str) -> bool:
     """Whether text may hold a URL attribute (src, srcset, href, poster, data, data-*) or a url(): a quick test
     before the tags are scanned, in any letter case; a false alarm only costs the scan."""
-    low = text.lower()
+    low = (html_text.unescape(text) if "&" in text else text).lower()  # url&#40; is url( to the browser
     return "src" in low or "href" in low or "data" in low or "url(" in low or "poster" in low
 
 
