@@ -337,14 +337,15 @@ export function readPage(path) {
   const { document } = window;
   let typeset = null;
   const before = new Set(Object.keys(window));
-  for (const script of [...document.querySelectorAll('script[src]')]) {
-    const src = script.getAttribute('src').split(/[?#]/)[0];
+  // A script is linked (src), or in the page itself (deckgen's small files: data-src names the file).
+  for (const script of [...document.querySelectorAll('script[src], script[data-src]')]) {
+    const inline = !script.hasAttribute('src');
+    const src = script.getAttribute(inline ? 'data-src' : 'src').split(/[?#]/)[0];
     const name = src.split('/').pop();
-    const file = resolve(dirname(path), decodeURIComponent(src));
     if (/^katex(\.min)?\.js$/.test(name)) {
       typeset = installKatexStub(window);
     } else if (/auto-render/.test(name) || (/math/i.test(name) && /(^|\/)static\/deckgen\//.test(src))) {
-      window.eval(readFileSync(file, 'utf8'));
+      window.eval(inline ? script.textContent : readFileSync(resolve(dirname(path), decodeURIComponent(src)), 'utf8'));
     }
   }
   const revealElement = document.querySelector('.reveal');

@@ -578,9 +578,11 @@ def test_reveal_md_front_matter_options(sites) -> None:
     c_page = built(sites, "reveal-md", "c")
     options = json.loads(re.search(r"var options = (\{.*?\});", c_page.html)[1])
     assert options.get("transition") == "fade"
-    links = re.findall(r'<link\b[^>]*\bhref="([^"]+)"', c_page.html)
+    # A stylesheet is linked, or put in the page (a small pinned file: <style data-href="...">).
+    sheets = r'<(?:link\b[^>]*\bhref|style\b[^>]*\bdata-href)="([^"]+)"'
+    links = re.findall(sheets, c_page.html)
     assert any("solarized" in href for href in links)
-    e_links = re.findall(r'<link\b[^>]*\bhref="([^"]+)"', built(sites, "reveal-md", "e").html)
+    e_links = re.findall(sheets, built(sites, "reveal-md", "e").html)
     assert any("night" in href for href in e_links) and any("tomorrow-night-bright" in href for href in e_links)
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from projects import PNG, make_project, snapshot
+from projects import PNG, make_project, slides_of, snapshot
 
 from deckgen.commands.build import build
 from deckgen.errors import DeckgenError
@@ -95,10 +95,6 @@ def project(tmp_path: Path) -> Path:
 
 def page(out: Path) -> str:
     return (out / "talk" / "index.html").read_text(encoding="utf-8")
-
-
-def slides_of(html: str) -> str:
-    return html.split('<div class="slides">')[1].split("</div>\n</div>")[0]
 
 
 def test_without_a_profile_every_slide_and_fragment_is_kept(project: Path, tmp_path: Path) -> None:

@@ -119,7 +119,9 @@ def test_markdown_in_sub_folders_that_is_no_deck_warns(tmp_path: Path, caplog: p
 def test_mermaid_is_copied_only_for_decks_with_a_diagram(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", {"slides/talk.md": "# T\n\n```python\nx = 1\n```\n"})
     build(project, tmp_path / "out")
-    assert "mermaid" not in page(tmp_path / "out") and not (tmp_path / "out/vendor/mermaid").exists()
+    html = page(tmp_path / "out")
+    assert "mermaid.min.js" not in html and "DeckgenMermaid" not in html
+    assert not (tmp_path / "out/vendor/mermaid").exists()
 
 
 def test_preview_link_flags_are_not_files(tmp_path: Path) -> None:

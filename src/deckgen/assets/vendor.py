@@ -388,6 +388,15 @@ class VendorSet:
     def _copy(self, pkg: Package, path: str) -> str:
         return self._want(vendor_url(pkg, path), _Copy(pkg, path))
 
+    def source(self, url: str) -> Path | None:
+        """The verified package file a requested URL is copied from, when it uses no other file (a stylesheet
+        without url() or @import); None for a rewritten stylesheet or one that needs others."""
+        item = self._wanted.get(url)
+        if not isinstance(item, _Copy):
+            return None
+        content, dependencies = self._resolve(url, item)
+        return content if isinstance(content, Path) and not dependencies else None
+
     def _want(self, url: str, item: _Item) -> str:
         self._wanted.setdefault(url, item)
         return url

@@ -163,7 +163,9 @@ class LiveSite:
             self._stale
             or self.site is None
             or self.project in changed  # the watcher lost the project for a while: anything may have changed
-            or any(self._is_config(p) or self._under(p, "templates") for p in changed)
+            # static/deckgen/: the pages carry deckgen's small files, or the project's files of those names, inline
+            or any(self._is_config(p) or self._under(p, "templates") or self._under(p, "static/deckgen")
+                   for p in changed)
         ):
             return self._build_all()
         update = Update()

@@ -28,6 +28,7 @@ class DeckPage:
     plugins: list[str]
     reveal_options: dict[str, Any]
     later: list[tuple[str, str]] = field(default_factory=list)  # (script, plugin) loaded after the first frame
+    inline: dict[str, str] = field(default_factory=dict)  # URL of a style or script -> its text, put in the page
 
 
 class _ProjectTemplates(jinja2.FileSystemLoader):
@@ -137,7 +138,7 @@ def render_deck(
     return render_template(
         env, "deck.html", deck=meta, styles=page.styles, theme_index=page.theme_index, scripts=page.scripts,
         plugins=page.plugins, reveal_options_json=reveal_options_json(page.reveal_options), slides_html=body,
-        later_plugins_json=reveal_options_json([list(item) for item in page.later]),
+        later_plugins_json=reveal_options_json([list(item) for item in page.later]), inline=page.inline,
         live_script="../" + live_script if live_script else None,
     )
 

@@ -12,7 +12,7 @@ from deckgen.assets.vendor import VendorSet
 from deckgen.config.options import SiteConfig
 from deckgen.config.textfile import read_source
 from deckgen.dialect.deck import Deck, Slide
-from deckgen.errors import DeckgenError, Location, warn_once
+from deckgen.errors import DeckgenError, Location, inside_project, warn_once
 from deckgen.site.defaults import defaults_dir, layered_files
 from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
 from deckgen.site.references import LineFinder, SiteFiles
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 Content = bytes | str | Path
 _VERSION_MARK = "__deckgen_page_version__"  # written by templates/deck.html in live mode
 _SLIDES_MARK = "<!--deckgen:slides-->"
+INLINE_BYTES = 32 * 1024  # a file of deckgen's or of a pinned package up to this size goes into the deck's page
 
 
 @dataclass
@@ -46,6 +47,7 @@ class SitePlanner:
         # Each deck's sections, as last planned (final HTML, files used), by what they depend on: an edit re-renders
         # only the slides that changed, and a deck keeps the sections of its current slides only.
         self._sections: dict[str, dict[tuple, tuple[str, dict[str, Path]]]] = {}
+        self._inline_cache: dict[tuple[Path, int, int], str | None] = {}  # (file, time, size) -> text to inline
 
     def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
         """Render one deck's page; errors (missing files) are returned, not raised."""
@@ -144,7 +146,44 @@ class SitePlanner:
         styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
         scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
         reveal = {"hash": True, **options.reveal}
-        return DeckPage(styles, theme_index, scripts, plugins, reveal, later)
+        own = len(styles) - len(options.css), len(scripts) - len(options.scripts)  # the project's assets: linked
+        inline = self._inlined([*styles[: own[0]], *scripts[: own[1]]], theme=styles[theme_index - 1])
+        return DeckPage(styles, theme_index, scripts, plugins, reveal, later, inline)
+
+    def _inlined(self, urls: list[str], *, theme: str) -> dict[str, str]:
+        """The text of each small file among urls that is deckgen's own (static/deckgen/) or a pinned package's
+        and uses no other file: it goes into the page, which then loads it without a request."""
+        found: dict[str, str] = {}
+        for url in urls:
+            source = self._inline_source(url[len("../") :]) if url.startswith("../") and url != theme else None
+            text = self._inline_text(source, script=url.endswith(".js")) if source is not None else None
+            if text is not None:
+                found[url] = text
+        return found
+
+    def _inline_source(self, site_path: str) -> Path | None:
+        if site_path.startswith("static/deckgen/"):
+            rel = site_path[len("static/") :]
+            override = self.project / "static" / rel  # the project's file of that name wins, as in static_files
+            if override.is_file() or override.is_symlink():
+                inside_project(override, self.project, "file")
+                return override
+            own = defaults_dir() / "static" / rel
+            return own if own.is_file() else None
+        return self.vendor.source(site_path) if site_path.startswith("vendor/") else None
+
+    def _inline_text(self, source: Path, *, script: bool) -> str | None:
+        """The file's text if it may go into the page: small, and free of what would end its element early or
+        of URLs that resolve from the file's own place."""
+        info = source.stat()
+        key = (source, info.st_mtime_ns, info.st_size)
+        if key not in self._inline_cache:
+            text = source.read_text(encoding="utf-8") if info.st_size <= INLINE_BYTES else None
+            unsafe = ("</script", "<!--") if script else ("</style", "url(", "@import", "<!--")
+            if text is not None and any(mark in text.lower() for mark in unsafe):
+                text = None
+            self._inline_cache[key] = text
+        return self._inline_cache[key]
 
     def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
         """A stylesheet or script named in front matter: relative to the deck, else to the project."""
