@@ -15,7 +15,7 @@ from deckgen.dialect.deck import Deck, Slide
 from deckgen.errors import DeckgenError, Location, inside_project, warn_once
 from deckgen.site.defaults import defaults_dir, layered_files
 from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
-from deckgen.site.references import LineFinder, SiteFiles
+from deckgen.site.references import LineFinder, SiteFiles, may_name_files
 
 log = logging.getLogger(__name__)
 Content = bytes | str | Path
@@ -47,7 +47,7 @@ class SitePlanner:
         # Each deck's sections, as last planned (final HTML, files used), by what they depend on: an edit re-renders
         # only the slides that changed, and a deck keeps the sections of its current slides only.
         self._sections: dict[str, dict[tuple, tuple[str, dict[str, Path]]]] = {}
-        self._inline_cache: dict[tuple[Path, int, int], str | None] = {}  # (file, time, size) -> text to inline
+        self._inline_cache: dict[str, str | None] = {}  # URL of a style or script -> its text to inline, or None
 
     def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
         """Render one deck's page; errors (missing files) are returned, not raised."""
@@ -97,6 +97,10 @@ class SitePlanner:
             current[key] = cached
             refs.files.update(cached[1])
             return cached[0]
+        html = section_html(slide)
+        if not may_name_files(html):  # most slides: nothing to look up or rewrite
+            current[key] = (html, {})
+            return html
         deck_files, errors_before = refs.files, len(refs.errors)
         refs.files = {}  # collect the files this slide uses, to restore them with the cached HTML
         try:
@@ -104,7 +108,7 @@ class SitePlanner:
                 locate = LineFinder(deck.path, deck.source_lines, deck.first_line, slide.line)
             else:  # a slide of an included part: its files and errors are the part's
                 locate = LineFinder(slide.path, _lines_of(slide.path, slide.path.stat().st_mtime_ns), 1, slide.line)
-            html = refs.rewrite_html(section_html(slide), (slide.path or deck.path).parent, locate)
+            html = refs.rewrite_html(html, (slide.path or deck.path).parent, locate)
             used = refs.files
         finally:
             refs.files = deck_files
@@ -152,11 +156,14 @@ class SitePlanner:
 
     def _inlined(self, urls: list[str], *, theme: str) -> dict[str, str]:
         """The text of each small file among urls that is deckgen's own (static/deckgen/) or a pinned package's
-        and uses no other file: it goes into the page, which then loads it without a request."""
+        and uses no other file: it goes into the page, which then loads it without a request. Kept for the
+        planner's life (the live site makes a new planner when static/deckgen/ changes)."""
         found: dict[str, str] = {}
         for url in urls:
-            source = self._inline_source(url[len("../") :]) if url.startswith("../") and url != theme else None
-            text = self._inline_text(source, script=url.endswith(".js")) if source is not None else None
+            if url not in self._inline_cache:
+                source = self._inline_source(url[len("../") :]) if url.startswith("../") and url != theme else None
+                self._inline_cache[url] = self._inline_text(source, script=url.endswith(".js")) if source else None
+            text = self._inline_cache[url]
             if text is not None:
                 found[url] = text
         return found
@@ -175,15 +182,11 @@ class SitePlanner:
     def _inline_text(self, source: Path, *, script: bool) -> str | None:
         """The file's text if it may go into the page: small, and free of what would end its element early or
         of URLs that resolve from the file's own place."""
-        info = source.stat()
-        key = (source, info.st_mtime_ns, info.st_size)
-        if key not in self._inline_cache:
-            text = source.read_text(encoding="utf-8") if info.st_size <= INLINE_BYTES else None
-            unsafe = ("</script", "<!--") if script else ("</style", "url(", "@import", "<!--")
-            if text is not None and any(mark in text.lower() for mark in unsafe):
-                text = None
-            self._inline_cache[key] = text
-        return self._inline_cache[key]
+        if source.stat().st_size > INLINE_BYTES:
+            return None
+        text = source.read_text(encoding="utf-8")
+        unsafe = ("</script", "<!--") if script else ("</style", "url(", "@import", "<!--")
+        return None if any(mark in text.lower() for mark in unsafe) else text
 
     def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
         """A stylesheet or script named in front matter: relative to the deck, else to the project."""

@@ -96,7 +96,7 @@ class SiteFiles:
 
     def rewrite_html(self, html: str, base: Path, locate: LineFinder, page_depth: int = 1) -> str:
         """Rewrite every local reference in a deck's HTML so it resolves from the deck page."""
-        if not _may_name_files(html):
+        if not may_name_files(html):
             return html
         prefix = "../" * page_depth
         fix_attr = self._attribute_fixer(base, locate, prefix)
@@ -107,7 +107,7 @@ class SiteFiles:
             if not name or tag["close"]:
                 continue
             attrs = tag["attrs"]
-            if attrs and _may_name_files(attrs):  # most tags (a highlighted token's <span class>) name no file
+            if attrs and may_name_files(attrs):  # most tags (a highlighted token's <span class>) name no file
                 new_attrs = _ATTR_VALUE.sub(lambda m, tag_name=name: fix_attr(m, tag_name), attrs)
                 if new_attrs != attrs:
                     out += [html[position : tag.start()], f"<{tag['name']}{new_attrs}>"]
@@ -216,7 +216,7 @@ class LineFinder:
         return Location(self.path, self.start)
 
 
-def _may_name_files(text: str) -> bool:
+def may_name_files(text: str) -> bool:
     """Whether text may hold a URL attribute (src, srcset, href, poster, data, data-*) or a url(): a quick test
     before the tags are scanned, in any letter case; a false alarm only costs the scan."""
     low = (html_text.unescape(text) if "&" in text else text).lower()  # url&#40; is url( to the browser
