@@ -29,7 +29,7 @@ def _pyproject() -> dict:
 def test_the_distribution_is_ours_the_command_and_package_stay_deckgen() -> None:
     project = _pyproject()["project"]
     assert project["name"] == DISTRIBUTION
-    assert project["scripts"] == {"deckgen": "deckgen.cli:main"}
+    assert project["scripts"] == {"deckgen": "deckgen.cli:run"}
     assert (REPO / "src/deckgen/__init__.py").is_file()
     # The release tools live in the workflow, never in what users install.
     runtime = {re.match(r"[A-Za-z0-9._-]+", requirement).group().lower() for requirement in project["dependencies"]}

@@ -14,7 +14,7 @@ import pytest
 from deckgen import __version__
 
 # What the console script `deckgen` does (see [project.scripts]), with the arguments it is given.
-CONSOLE_SCRIPT = "import sys; sys.argv = ['deckgen', *sys.argv[1:]]; from deckgen.cli import main; sys.exit(main())"
+CONSOLE_SCRIPT = "import sys; sys.argv = ['deckgen', *sys.argv[1:]]; from deckgen.cli import run; sys.exit(run())"
 # Modules that must never load for --version: the command line's and logging's heavy imports.
 HEAVY = {"argparse", "logging", "pathlib", "re", "enum", "gettext", "textwrap", "shutil", "locale", "typing",
          "traceback", "threading", "fnmatch", "urllib.parse", "importlib.resources", "importlib.metadata"}
@@ -64,3 +64,25 @@ def test_anything_else_still_goes_through_argparse(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", CONSOLE_SCRIPT, "--version", "build"], capture_output=True,
                          text=True, cwd=tmp_path, timeout=60)
     assert run.returncode == 0 and run.stdout == f"deckgen {__version__}\n"  # argparse's version action
+
+
+def test_the_command_flushes_what_it_says_and_exits_with_its_status(tmp_path: Path) -> None:
+    """The console script ends the process without the interpreter's clean-up: what it printed and logged still
+    reaches a pipe, and its status is the command's."""
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "talk.md").write_text("---\ntitel: Talk\n---\n# Talk\n\n---\n\n## Two\n", encoding="utf-8")
+    (tmp_path / "slides" / "other.md").write_text("---\ntheme: nope\n---\n# Other\n", encoding="utf-8")
+
+    def deckgen(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", CONSOLE_SCRIPT, *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+
+    failed = deckgen("build", "--no-thumbnails")
+    assert failed.returncode == 1 and "theme" in failed.stderr and "nope" in failed.stderr
+    (tmp_path / "slides" / "other.md").unlink()
+    built = deckgen("build", "--no-thumbnails")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == f"built 1 deck into {(tmp_path / 'build').resolve()} (2 slides)\n"
+    assert "titel" in built.stderr and "title" in built.stderr  # a warning logged, flushed before the end
+    listed = deckgen("list", "--json")
+    assert listed.returncode == 0 and '"name": "talk"' in listed.stdout and listed.stdout.endswith("\n")

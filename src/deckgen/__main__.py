@@ -1,5 +1,3 @@
-import sys
+from deckgen.cli import run
 
-from deckgen.cli import main
-
-sys.exit(main())
+run()
