@@ -13,7 +13,8 @@ What it does (see DESIGN.md, "Performance"):
      sources for both tools (reveal-md's default separators `---` / `----` are ones deckgen understands too);
   3. times cold builds, alternating deckgen and reveal-md in the same run, after one warm-up each;
   4. times `deckgen --version` against `python -c pass`;
-  5. loads the 50- and 2000-slide decks of both tools in the system Chromium (Playwright, no browser download),
+  5. loads the 50- and 2000-slide decks of both tools and the floor in the system Chromium (Playwright, no
+     browser download), three times as many rounds as the builds,
      served from a loopback http.server, and reads the moment reveal.js fires 'ready' (performance.now(), i.e.
      milliseconds since navigation start), blocking and counting every request that leaves loopback;
   6. sums the output bytes of the 50-slide deck for both tools;
@@ -49,6 +50,7 @@ DECK_SIZES = (50, 500, 2000)
 SITE_DECKS = 40
 SITE_SLIDES = 50
 BROWSER_SIZES = (50, 2000)
+BROWSER_ROUNDS_FACTOR = 3  # page loads per tool and size: this many times the build rounds
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -935,6 +937,7 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "rounds": rounds,
+            "browser_rounds": BROWSER_ROUNDS_FACTOR * rounds,
             "warmup": 1,
             "startup_rounds": startup_rounds,
             "load_before": os.getloadavg(),
@@ -973,7 +976,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_browser:
             print("browser readiness (alternating):", flush=True)
             try:
-                data["browser"] = bench_browser(kept, work, rounds)
+                # Page loads vary by tens of ms from one to the next: three times the rounds of the builds.
+                data["browser"] = bench_browser(kept, work, BROWSER_ROUNDS_FACTOR * rounds)
             except Exception as exc:  # noqa: BLE001 - report the build numbers even when the browser fails
                 data["browser_error"] = redact(f"{type(exc).__name__}: {exc}")
                 print(f"  browser measurements failed: {data['browser_error']}", flush=True)

@@ -101,3 +101,22 @@ def test_a_child_killed_while_sending_its_answer_has_its_tasks_done_here(tmp_pat
 
     results = map_forked(big, list(range(10)), 2, heavy=[True] * 10, meanwhile=kill_the_child)
     assert results == [str(number) * 100_000 for number in range(10)]
+
+
+def test_without_fork_everything_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: many slides render in this process, and a deck's regexes run without a limit."""
+    import threading
+
+    from deckgen.dialect import render
+    from deckgen.dialect.deadline import run_with_deadline
+
+    monkeypatch.delattr(os, "fork")
+    monkeypatch.setattr(render, "_CACHE", {})
+    keys = [(f"## Slide {n}\n\n```python\nx = {n}\n```\n", None, False) for n in range(render.PARALLEL_THRESHOLD)]
+    slides = render.render_many(keys)
+    assert len(slides) == len(keys) and "hljs" in slides[-1].html
+    answers: list[int] = []
+    thread = threading.Thread(target=lambda: answers.append(run_with_deadline(1, sum, [1, 2, 3])))
+    thread.start()
+    thread.join(10)
+    assert answers == [6]

@@ -7,6 +7,7 @@ thread (the live preview builds in one), the work runs in a forked process that 
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -33,6 +34,8 @@ def run_with_deadline(seconds: float, work: Callable[..., T], *args: Any) -> T:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+    if not hasattr(os, "fork"):  # Windows: neither a timer signal nor fork; the work runs without a limit
+        return work(*args)
     from deckgen.dialect.forked import ChildTimeout, fork_call
 
     child = fork_call(work, *args)

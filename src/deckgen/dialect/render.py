@@ -106,7 +106,7 @@ def render_many(keys: list[SlideKey], *, meanwhile: Callable[[], object] | None 
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:
             _CACHE.clear()
-        workers = min(os.cpu_count() or 1, 8)
+        workers = min(os.cpu_count() or 1, 8) if hasattr(os, "fork") else 1  # Windows: no fork, one process
         if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
             _CACHE.update(_render_in_workers(missing, workers, meanwhile))
         else:
