@@ -123,19 +123,14 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
     options, source = split.options, split.source
     results = iter(rendered)
     hidden = frozenset(options.hide)
-    own_lines = split.expanded.origins is None
     stacks: list[list[Slide]] = []
     for stack in split.texts:
         slides = []
         for text in stack:
             out = next(results)
             # The attributes are shared with the render cache: whoever changes them makes a copy.
-            if own_lines:  # no includes: every line is the deck's own (the common case, without a lookup)
-                first = min(max(_first_text_line(text), 1), split.expanded.line_count)
-                line, part = split.expanded.first_line + first - 1, None
-            else:
-                where = split.expanded.origin(_first_text_line(text))
-                line, part = where.line, None if where.path == source.path else Path(where.path)
+            where = split.expanded.origin(_first_text_line(text))
+            part = None if where.path == source.path else Path(where.path)
             if hidden and not hidden.isdisjoint(classes_of(out.attrs)):
                 continue  # left out of the profile: not in the HTML at all
             body, notes = out.html, out.notes_html
@@ -143,7 +138,7 @@ def assemble_deck(split: SplitDeck, rendered: list[RenderedSlide]) -> Deck:
                 body, notes = without_hidden(body, hidden), without_hidden(notes, hidden)
             if not options.fragments:
                 body = without_fragments(body)
-            slides.append(Slide(out.attrs, body, notes, line or 1, text.markdown, out.has_math,
+            slides.append(Slide(out.attrs, body, notes, where.line or 1, text.markdown, out.has_math,
                                 out.languages, out.has_diagram, part))
         if slides:  # a vertical stack whose slides are all hidden disappears
             stacks.append(slides)

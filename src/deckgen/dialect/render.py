@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from deckgen.dialect.attributes import add_class_to_tags, apply_comments
 from deckgen.dialect.balance import Balanced, balance
+from deckgen.dialect.separators import FENCE_LINE
 
 # Math KaTeX typesets in the page: protected spans, and delimiters left as text (reveal-md's \\( idiom, raw HTML).
 _MATH_TEXT = re.compile(r'class="arithmatex"|\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$', re.S)
 # A ```mermaid fence, or an element of the author's with the class mermaid (reveal-md's and MkSlides' idiom).
 _DIAGRAM = re.compile(r"""<[a-zA-Z][\w-]*\s[^>]*\bclass=(["']?)(?:[^"'>]*\s)?mermaid(?:[\s"'>])""")
 # Languages left to highlight.js in the page: code not coloured at build time (no "hljs" class yet).
-_FENCE_LANGUAGE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?([\w#+.-]+)", re.M)
 _LANG_CLASS = re.compile(r'<code class="(?![^"]*\bhljs\b)[^"]*\blanguage-([\w#+.-]+)')
 # reveal.js stretches only direct children of a slide: lift a lone stretched image out of its paragraph.
 _STRETCHED_IN_P = re.compile(r'<p>\s*(<(?:img|video|iframe)\b[^>]*\b(?:r-)?stretch\b[^>]*>(?:</(?:video|iframe)>)?)\s*</p>')
@@ -56,7 +56,8 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
     body = to_html(markdown_text) if markdown_text.strip() else ""
     # Without a "<" in its source, a slide has neither attribute comments nor HTML of the author's, and the HTML
     # the Markdown engine writes is balanced: most slides skip the two scans of their tags.
-    if "<" in markdown_text:
+    raw = "<" in markdown_text
+    if raw:
         body = apply_comments(body, attrs)
     body = body.strip("\n")
     if "stretch" in body:
@@ -70,7 +71,7 @@ def render_slide(markdown_text: str, notes: str | None, incremental: bool) -> Re
         notes_html = apply_comments(notes_html, {})
     has_math = any(_MATH_TEXT.search(text) for text in (body, notes_html))
     languages = frozenset(_LANG_CLASS.findall(body))
-    slide = balance(body) if "<" in markdown_text else Balanced(body)
+    slide = balance(body) if raw else Balanced(body)
     notes_balanced = balance(notes_html) if notes_raw else Balanced(notes_html)
     body, notes_html = slide.html, notes_balanced.html
     problems = slide.errors + tuple(f"in the notes, {p}" for p in notes_balanced.errors)
@@ -129,11 +130,15 @@ def _render_in_workers(
     plain: list[SlideKey] = []
     coloured: list[SlideKey] = []
     for key in keys:
-        has_code = _FENCE_LANGUAGE.search(key[0]) or (key[1] and _FENCE_LANGUAGE.search(key[1]))
-        (coloured if has_code else plain).append(key)
+        (coloured if _has_named_fence(key[0]) or _has_named_fence(key[1]) else plain).append(key)
     # Small tasks, so that every process is busy until the end; few enough that a task's cost is nothing.
     size = max(8, len(keys) // (workers * 16))
     tasks = [group[i : i + size] for group in (plain, coloured) for i in range(0, len(group), size)]
     heavy = [index >= -(-len(plain) // size) for index in range(len(tasks))]
     done = map_forked(_render_chunk, tasks, workers, heavy=heavy, meanwhile=meanwhile)
     return {key: slide for task, slides in zip(tasks, done, strict=True) for key, slide in zip(task, slides, strict=True)}
+
+
+def _has_named_fence(text: str | None) -> bool:
+    """Whether text has a code fence with an info string (a language to colour with a lexer)."""
+    return bool(text) and any(match["info"].strip() for match in FENCE_LINE.finditer(text))

@@ -31,3 +31,14 @@ def layered_files(project: Path, folder: str) -> dict[str, Path]:
                         inside_project(path, project, "file")
                     files[path.relative_to(root).as_posix()] = path
     return files
+
+
+def layered_file(project: Path, folder: str, rel: str) -> Path | None:
+    """The one file rel of folder ('static') that layered_files would map: the project's if it has it."""
+    own = project / folder / rel
+    if own.is_file():
+        inside_project(project / folder, project, f"the {folder}/ folder")
+        inside_project(own, project, "file")
+        return own
+    default = defaults_dir() / folder / rel
+    return default if default.is_file() else None

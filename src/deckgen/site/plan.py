@@ -12,8 +12,8 @@ from deckgen.assets.vendor import VendorSet
 from deckgen.config.options import SiteConfig
 from deckgen.config.textfile import read_source
 from deckgen.dialect.deck import Deck, Slide
-from deckgen.errors import DeckgenError, Location, inside_project, warn_once
-from deckgen.site.defaults import defaults_dir, layered_files
+from deckgen.errors import DeckgenError, Location, warn_once
+from deckgen.site.defaults import defaults_dir, layered_file, layered_files
 from deckgen.site.pages import DeckPage, render_deck, render_index, section_html, slides_html, template_environment
 from deckgen.site.references import LineFinder, SiteFiles, may_name_files
 
@@ -147,11 +147,10 @@ class SitePlanner:
         if deck.has_diagram:
             scripts += [up + vendor.mermaid(), up + "static/deckgen/mermaid.js"]
             plugins.append("DeckgenMermaid")
+        inline = self._inlined([*styles, *scripts], theme=styles[theme_index - 1])  # before the project's own
         styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
         scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
         reveal = {"hash": True, **options.reveal}
-        own = len(styles) - len(options.css), len(scripts) - len(options.scripts)  # the project's assets: linked
-        inline = self._inlined([*styles[: own[0]], *scripts[: own[1]]], theme=styles[theme_index - 1])
         return DeckPage(styles, theme_index, scripts, plugins, reveal, later, inline)
 
     def _inlined(self, urls: list[str], *, theme: str) -> dict[str, str]:
@@ -169,14 +168,8 @@ class SitePlanner:
         return found
 
     def _inline_source(self, site_path: str) -> Path | None:
-        if site_path.startswith("static/deckgen/"):
-            rel = site_path[len("static/") :]
-            override = self.project / "static" / rel  # the project's file of that name wins, as in static_files
-            if override.is_file() or override.is_symlink():
-                inside_project(override, self.project, "file")
-                return override
-            own = defaults_dir() / "static" / rel
-            return own if own.is_file() else None
+        if site_path.startswith("static/deckgen/"):  # the project's file of that name wins, as in static_files
+            return layered_file(self.project, "static", site_path[len("static/") :])
         return self.vendor.source(site_path) if site_path.startswith("vendor/") else None
 
     def _inline_text(self, source: Path, *, script: bool) -> str | None:
