@@ -253,7 +253,7 @@ def test_speaker_view_follows_edits(server: Server, project: Path, watched_page)
     page.wait_for_function("(Reveal.getSlideNotes(Reveal.getSlide(1)) || '').includes('first notes')", timeout=5000)
     page.evaluate("Reveal.slide(1)")
     with page.expect_popup() as popup_info:
-        page.evaluate("Reveal.getPlugin('notes').open()")
+        page.evaluate("window.deckgenPlugins.then(() => Reveal.getPlugin('notes').open())")
     speaker = popup_info.value
     notes = speaker.locator(".speaker-controls-notes .value")
     speaker.wait_for_function("document.querySelector('.speaker-controls-notes .value') && "

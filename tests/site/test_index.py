@@ -176,3 +176,21 @@ def test_speaker_view_link_opens_the_notes_window(project: Path, serve_dir, watc
 
 def _picture_urls(index: str) -> dict[str, str]:
     return dict(re.findall(r'<img class="deck-picture" src="(\w+)/(thumbnail\.jpg\?v=\w+)"', index))
+
+
+@pytest.mark.browser
+def test_s_pressed_before_the_notes_plugin_loads_opens_the_speaker_view(project: Path, serve_dir, watched_page) -> None:
+    """The notes plugin loads after the first frame; an S pressed before it is not lost."""
+    build(project, thumbnails=False)
+    base = serve_dir(project / "build")
+    page = watched_page().page
+    held = []
+    page.route("**/notes.js", lambda route: held.append(route))  # the plugin's script waits until the key has been pressed
+    page.goto(base + "alpha/")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    assert page.evaluate("Reveal.getPlugin('notes')") is None
+    page.keyboard.press("s")
+    assert len(page.context.pages) == 1 and held
+    with page.expect_popup() as popup:
+        held[0].continue_()
+    popup.value.wait_for_function("document.querySelector('#current-slide iframe') !== null")
