@@ -186,7 +186,7 @@ def test_s_pressed_before_the_notes_plugin_loads_opens_the_speaker_view(project:
     page = watched_page().page
     held = []
     page.route("**/notes.js", lambda route: held.append(route))  # the plugin's script waits until the key has been pressed
-    page.goto(base + "alpha/")
+    page.goto(base + "alpha/", wait_until="commit")  # the held script would hold the page's load event too
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     assert page.evaluate("Reveal.getPlugin('notes')") is None
     page.keyboard.press("s")
