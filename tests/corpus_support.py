@@ -64,6 +64,7 @@ class CorpusFolder:
     vertical: str | None  # None: the tool gives reveal.js no vertical separator (no vertical slides)
     config: str  # deckgen.yml text, without its exclude: line
     extra_files: tuple[str, ...] = ()  # project files named by the config (theme, css)
+    root_files: tuple[str, ...] = ()  # files of the corpus folder copied as they are to the project's root
     exclude: tuple[str, ...] = ()  # files of slides/ that are not decks
     notes: str = NOTES.pattern  # notes separator regex the decks were written for (matched in any case)
     tool: str = "reveal-md"  # "reveal-md", "mkslides" or "reveal.js": where a deck's front matter may override
@@ -303,6 +304,19 @@ defaults:
     tool="reveal.js",
 )
 
+# A reveal-md project of a Windows user: its separators, stylesheet and reveal.js options are in reveal-md.json and
+# reveal.json in the folder reveal-md runs in (the repository's root, as start.ps1 runs it), not in the front
+# matter. deckgen reads those two files from the project's root: deckgen.yml holds only the index's title.
+# reveal-md.json also names a JavaScript preprocessor (deckgen warns and does not run it).
+REVEAL_MD_TEMPLATE = CorpusFolder(
+    folder="sheldonhull__reveal-md-template",
+    decks=(DeckSpec("presentation.md", "presentation", False),),
+    horizontal="^" + "-" * 81,
+    vertical="^" + "_" * 21,
+    config="title: reveal-md template corpus\n",
+    root_files=("reveal-md.json", "reveal.json", "assets/custom.css"),
+)
+
 FOLDERS = {
     "pba": PBA,
     "rse": RSE,
@@ -312,10 +326,11 @@ FOLDERS = {
     "mitodl": MITODL,
     "revelation": REVELATION,
     "rustworkshop": RUSTWORKSHOP,
+    "reveal-md-template": REVEAL_MD_TEMPLATE,
 }
 # Folders whose tests compare deckgen with what the authors saw in their tool: reveal.js's cut (never aware of
 # code fences) and its notes rule (notes only when a slide has exactly one notes marker).
-AUTHOR_VIEW_FOLDERS = ("revealjs", "reveal-md", "mitodl", "revelation", "rustworkshop")
+AUTHOR_VIEW_FOLDERS = ("revealjs", "reveal-md", "mitodl", "revelation", "rustworkshop", "reveal-md-template")
 
 
 # -- Markdown of a deck --------------------------------------------------------------------------------------------
@@ -536,7 +551,8 @@ def local_paths(body: str) -> set[str]:
         url = url.strip()
         if not url or url.startswith("#") or is_remote(url) or url.startswith(("data:", "{")):
             continue
-        path = unquote(re.split(r"[?#]", url, maxsplit=1)[0])
+        # A backslash is a slash to browsers (decks written on Windows use them).
+        path = unquote(re.split(r"[?#]", url, maxsplit=1)[0]).replace("\\", "/")
         if path and ("/" in path or "." in path):
             paths.add(path)
     return paths
@@ -596,6 +612,9 @@ def make_project(corpus: Path, spec: CorpusFolder, root: Path, *, skip: Iterable
             project.placeholders.append(place)
     for rel in spec.extra_files:
         write_placeholder(root / rel)
+    for rel in spec.root_files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus / spec.folder / rel, root / rel)
     write_config(root, spec.config, spec.exclude)
     return project
 

@@ -313,6 +313,7 @@ FOREIGN_KEYS = {
     "pba": {"duration", "owner"},
     "geotribu": {"language", "tags", "type"},
     "reveal-md": {"mermaid"},  # reveal-md 6's mermaid.js options (demo-mermaid/mermaid.md)
+    "reveal-md-template": {"enableFragments"},  # a setting of its preprocessor, in reveal-md.json
 }
 
 

@@ -1,4 +1,5 @@
-"""Load deckgen.yml and validate it and every deck's front matter against one schema."""
+"""Load deckgen.yml (and reveal-md's settings files) and validate them and every deck's front matter against one
+schema."""
 
 from __future__ import annotations
 
@@ -106,6 +107,8 @@ class SiteConfig:
     profile: str | None = None  # the variant being built (--profile)
     profiles: YamlDoc | None = None  # deckgen.yml's profiles: name -> deck options
     cache: bool = True  # keep rendered slides between builds (--no-cache: render everything again)
+    # reveal-md.json's and reveal.json's options (config/revealmd.py): every deck's lowest layer.
+    inherited: list[YamlDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -114,11 +117,14 @@ class Problems:
 
     strict: bool = False
     errors: list[DeckgenError] = field(default_factory=list)
+    silent: bool = False  # for documents validated (and warned about) once already
 
     def error(self, message: str, location: Location) -> None:
         self.errors.append(ConfigError(message, location))
 
     def warn(self, message: str, location: Location) -> None:
+        if self.silent:
+            return
         if self.strict:
             self.error(message + " (an error under --strict)", location)
         else:
@@ -132,14 +138,20 @@ def load_site_config(
     project: Path, config_file: Path | None = None, *, strict: bool = False, profile: str | None = None
 ) -> SiteConfig:
     """Read and validate deckgen.yml (optional unless named explicitly); profile: the variant to build."""
+    from deckgen.config import revealmd
+
     path = config_file if config_file is not None else project / "deckgen.yml"
+    problems = Problems(strict)
+    inherited = revealmd.read_layers(project, problems.warn)
+    for layer in inherited:  # validated now, so that their errors point at their files
+        _collect_deck_values(layer, problems)
     if not path.is_file():
         if config_file is not None:
             raise ConfigError(f"config file {path} does not exist")
+        problems.raise_if_any()
         return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project, profile=profile,
-                          profiles=YamlDoc(path, {}, {}, 1))
+                          profiles=YamlDoc(path, {}, {}, 1), inherited=inherited)
     doc = parse_yaml(_read_text(path), path, first_line=1)
-    problems = Problems(strict)
     values: dict[str, Any] = {}
     for key, value in doc.data.items():
         where = doc.location(key)
@@ -171,6 +183,7 @@ def load_site_config(
         project=project,
         profile=profile,
         profiles=profiles,
+        inherited=inherited,
     )
 
 
@@ -178,16 +191,17 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     """Validate a deck's front matter and overlay it on the site's defaults; then, when a profile is built, the
     profile's options of deckgen.yml and of the deck's own profiles: on top."""
     problems = Problems(site.strict)
+    validated = Problems(silent=True)  # the site's layers: load_site_config warned about them once
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
-    layers = [site.defaults, front_matter]
+    layers = [(doc, validated) for doc in [*site.inherited, site.defaults]] + [(front_matter, problems)]
     if site.profile is not None:
         if site.profiles is not None and site.profile in site.profiles.data:
-            layers.append(_profile_doc(site.profiles, site.profile, problems))
+            layers.append((_profile_doc(site.profiles, site.profile, validated), validated))
         deck_profiles = front_matter.sub(front_matter.data.get("profiles") or {}, "profiles")
         if isinstance(deck_profiles.data, dict) and site.profile in deck_profiles.data:
-            layers.append(_profile_doc(deck_profiles, site.profile, problems))
-    for doc in layers:
-        values, reveal, locations, meta = _collect_deck_values(doc, problems)
+            layers.append((_profile_doc(deck_profiles, site.profile, problems), problems))
+    for doc, told in layers:
+        values, reveal, locations, meta = _collect_deck_values(doc, told)
         merged.meta.update(meta)
         # reveal.js options merge key by key: the deck's (revealOptions or top level) win over deckgen.yml's.
         merged.reveal.update({**values.pop("revealOptions", {}), **reveal})
@@ -254,9 +268,10 @@ def _collect_deck_values(
         # A mapping value is a plugin's configuration (menu, chalkboard, ...): reveal.js passes it through.
         options = values["revealOptions"]
         unknown = [k for k, v in options.items() if k not in REVEAL_OPTIONS and not isinstance(v, dict)]
+        written = doc.sub(options, "revealOptions" if "revealOptions" in doc.data else "revealjs")
         for key in unknown:
             hint = schema.did_you_mean(key, sorted(REVEAL_OPTIONS))
-            problems.warn(f"revealOptions: {key!r} is not a reveal.js option{hint}", locations["revealOptions"])
+            problems.warn(f"revealOptions: {key!r} is not a reveal.js option{hint}", written.location(key))
     return values, reveal, locations, meta
 
 

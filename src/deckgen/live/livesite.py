@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.assets.vendor import VendorSet
+from deckgen.config import revealmd
 from deckgen.config.options import SiteConfig, check_profile, load_site_config
 from deckgen.dialect import render as slide_render
 from deckgen.dialect.deck import Deck
@@ -106,6 +107,10 @@ class LiveSite:
         """The configuration file: --config, else PROJECT/deckgen.yml."""
         return (self.config_file or self.project / "deckgen.yml").resolve()
 
+    def config_paths(self) -> set[Path]:
+        """The configuration file and reveal-md's settings files (read when they exist)."""
+        return {self.config_path(), *(p.resolve() for p in revealmd.settings_files(self.project))}
+
     # -- rebuilding -------------------------------------------------------------------------------------
 
     def build_all(self) -> Update:
@@ -139,7 +144,7 @@ class LiveSite:
 
     def _build_all(self) -> Update:
         update = Update()
-        self._watched = {self.config_path()}
+        self._watched = self.config_paths()
         try:
             site = load_site_config(self.project, self.config_file, profile=self.profile)
         except DeckgenError as exc:
@@ -287,7 +292,7 @@ class LiveSite:
         update.errors = self.current_errors()
         self._watched = {source.resolve() for output in self.outputs.values() for source in output.files.values()}
         self._watched.update(part for deck in self.decks.values() for part in deck.parts)
-        self._watched.add(self.config_path())
+        self._watched.update(self.config_paths())
         self._digests.clear()  # only for the pages written just now
         self._caches.sweep_rendered(self._splits.values())
         return update
@@ -429,7 +434,7 @@ class LiveSite:
             del self._write_errors[site_path]
 
     def _is_config(self, path: Path) -> bool:
-        return path == self.config_path()
+        return path in self.config_paths()
 
     def _under(self, path: Path, folder: str) -> bool:
         return path.is_relative_to(self.project / folder)

@@ -25,6 +25,8 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
+from deckgen.config import revealmd
+
 log = logging.getLogger(__name__)
 
 # Events that mean content changed; opening or reading a file (opened, closed_no_write) never does.
@@ -112,7 +114,7 @@ class ProjectWatcher(FileSystemEventHandler):
             return False
         if any(path == p or path.is_relative_to(p) for p in self.ignore):
             return False
-        if path == self.project / "deckgen.yml":
+        if path == self.project / "deckgen.yml" or path in revealmd.settings_files(self.project):
             return True
         for folder in ("slides", "templates", "static"):
             if path.is_relative_to(self.project / folder):

@@ -48,6 +48,7 @@ class SitePlanner:
         # only the slides that changed, and a deck keeps the sections of its current slides only.
         self._sections: dict[str, dict[tuple, tuple[str, dict[str, Path]]]] = {}
         self._inline_cache: dict[str, str | None] = {}  # URL of a style or script -> its text to inline, or None
+        self._warned: set[tuple[str, str]] = set()  # (where, what): a warning shared by decks is given once
 
     def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
         """Render one deck's page; errors (missing files) are returned, not raised."""
@@ -148,8 +149,8 @@ class SitePlanner:
             scripts += [up + vendor.mermaid(), up + "static/deckgen/mermaid.js"]
             plugins.append("DeckgenMermaid")
         inline = self._inlined([*styles, *scripts], theme=styles[theme_index - 1])  # before the project's own
-        styles += [self._project_asset(v, deck, refs, "css", kind="css") for v in options.css]
-        scripts += [self._project_asset(v, deck, refs, "scripts", kind="js") for v in options.scripts]
+        styles += [url for v in options.css if (url := self._project_asset(v, deck, refs, "css", kind="css"))]
+        scripts += [url for v in options.scripts if (url := self._project_asset(v, deck, refs, "scripts", kind="js"))]
         reveal = {"hash": True, **options.reveal}
         return DeckPage(styles, theme_index, scripts, plugins, reveal, later, inline)
 
@@ -187,8 +188,16 @@ class SitePlanner:
             return value  # a remote URL is the author's choice
         where = deck.options.locations.get(key, Location(deck.path))
         base = deck.path.parent
-        if not (base / value).exists() and (self.project / value).exists():
+        path = value.replace("\\", "/")  # as references resolve it
+        if not (base / path).exists() and (self.project / path).exists():
             base = self.project
+        if key in ("css", "scripts") and not path.startswith("/") and (base / path).is_dir():
+            # reveal-md copies a folder named there (fonts for its stylesheets); deckgen copies what they use.
+            if (str(where), value) not in self._warned:
+                self._warned.add((str(where), value))
+                log.warning("%s: warning: %s entry %r is a folder, not a file; left out (the files a stylesheet "
+                            "uses are copied with it)", where, key, value)
+            return ""
         if kind == "css":
             site = refs.add_stylesheet(value, base, where)
         else:

@@ -72,7 +72,8 @@ class SiteFiles:
         path_part = re.split(r"[?#]", value, maxsplit=1)[0]
         if not path_part or _SCHEME.match(value) or value.startswith("#"):
             return None
-        relative = unquote(path_part)
+        # A backslash is a slash to browsers in http(s) and file URLs: decks written on Windows use them.
+        relative = unquote(path_part).replace("\\", "/")
         candidate = (self.root / relative.lstrip("/")) if relative.startswith("/") else (base / relative)
         resolved = Path(os.path.abspath(candidate))
         if not resolved.is_relative_to(self.root) or not resolved.resolve().is_relative_to(self.root):
@@ -207,12 +208,11 @@ class LineFinder:
 
     def __call__(self, value: str) -> Location:
         offset = max(self.start - self.first_line, 0)
-        for index in range(offset, len(self.lines)):
-            if value in self.lines[index]:
-                return Location(self.path, self.first_line + index)
-        for index in range(len(self.lines)):
-            if value in self.lines[index]:
-                return Location(self.path, self.first_line + index)
+        # The HTML may hold the value percent-encoded (Markdown's link destinations are) where the source does not.
+        for text in dict.fromkeys((value, unquote(value))):
+            for index in [*range(offset, len(self.lines)), *range(offset)]:
+                if text in self.lines[index]:
+                    return Location(self.path, self.first_line + index)
         return Location(self.path, self.start)
 
 
