@@ -89,7 +89,16 @@ def require_slides(project: Path) -> None:
     """Refuse a project folder without slides/, pointing at deckgen init."""
     if not (project / "slides").is_dir():
         shown = Path(os.path.abspath(project))
-        raise DeckgenError(f"no slides/ folder in {shown}: {INIT_HINT}")
+        raise DeckgenError(f"no slides/ folder in {shown}: {_start_hint(project)}")
+
+
+def _start_hint(project: Path) -> str:
+    """What to do in a folder without slides/: another tool's project gets its own advice."""
+    if (project / "mkslides.yml").is_file() and (project / "docs").is_dir():
+        return "MkSlides keeps its decks in docs/: rename it slides/ (mkslides.yml is read from this folder)"
+    if any((project / name).is_file() for name in ("reveal-md.json", "reveal.json")) and any(project.glob("*.md")):
+        return "move the decks (.md files) into a slides/ folder (reveal-md.json and reveal.json are read from here)"
+    return INIT_HINT
 
 
 def is_project(folder: Path) -> bool:

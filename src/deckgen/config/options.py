@@ -138,19 +138,22 @@ def load_site_config(
     project: Path, config_file: Path | None = None, *, strict: bool = False, profile: str | None = None
 ) -> SiteConfig:
     """Read and validate deckgen.yml (optional unless named explicitly); profile: the variant to build."""
-    from deckgen.config import revealmd
+    from deckgen.config import mkslides, revealmd
 
     path = config_file if config_file is not None else project / "deckgen.yml"
     problems = Problems(strict)
     inherited = revealmd.read_layers(project, problems.warn)
+    mkslides_layer, mkslides_title = mkslides.read_layer(project, problems.warn)
+    if mkslides_layer is not None:
+        inherited.append(mkslides_layer)
     for layer in inherited:  # validated now, so that their errors point at their files
         _collect_deck_values(layer, problems)
     if not path.is_file():
         if config_file is not None:
             raise ConfigError(f"config file {path} does not exist")
         problems.raise_if_any()
-        return SiteConfig(None, "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project, profile=profile,
-                          profiles=YamlDoc(path, {}, {}, 1), inherited=inherited)
+        return SiteConfig(None, mkslides_title or "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project,
+                          profile=profile, profiles=YamlDoc(path, {}, {}, 1), inherited=inherited)
     doc = parse_yaml(_read_text(path), path, first_line=1)
     values: dict[str, Any] = {}
     for key, value in doc.data.items():
@@ -175,7 +178,7 @@ def load_site_config(
     problems.raise_if_any()
     return SiteConfig(
         path=path,
-        title=values.get("title", "Slides"),
+        title=values.get("title", mkslides_title or "Slides"),
         description=values.get("description", ""),
         exclude=values.get("exclude", []),
         defaults=defaults,
@@ -193,7 +196,10 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     problems = Problems(site.strict)
     validated = Problems(silent=True)  # the site's layers: load_site_config warned about them once
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
-    layers = [(doc, validated) for doc in [*site.inherited, site.defaults]] + [(front_matter, problems)]
+    from deckgen.config import mkslides
+
+    own = mkslides.translate(front_matter, problems.warn)  # a MkSlides deck's slides:, revealjs:, plugins:
+    layers = [(doc, validated) for doc in [*site.inherited, site.defaults]] + [(own, problems)]
     if site.profile is not None:
         if site.profiles is not None and site.profile in site.profiles.data:
             layers.append((_profile_doc(site.profiles, site.profile, validated), validated))
@@ -210,6 +216,14 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     problems.raise_if_any()
     merged.values["revealOptions"] = merged.reveal
     return merged
+
+
+def settings_files(project: Path) -> list[Path]:
+    """Other tools' settings files deckgen reads from the project folder (reveal-md's, MkSlides'), existing or
+    not: serve rebuilds every deck when one changes."""
+    from deckgen.config import mkslides, revealmd
+
+    return [*revealmd.settings_files(project), *mkslides.settings_files(project)]
 
 
 def _profile_doc(profiles: YamlDoc, name: str, problems: Problems) -> YamlDoc:

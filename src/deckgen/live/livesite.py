@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.assets.vendor import VendorSet
-from deckgen.config import revealmd
-from deckgen.config.options import SiteConfig, check_profile, load_site_config
+from deckgen.config.options import SiteConfig, check_profile, load_site_config, settings_files
 from deckgen.dialect import render as slide_render
 from deckgen.dialect.deck import Deck
 from deckgen.dialect.parse import SplitDeck, render_decks, split_deck
@@ -108,8 +107,8 @@ class LiveSite:
         return (self.config_file or self.project / "deckgen.yml").resolve()
 
     def config_paths(self) -> set[Path]:
-        """The configuration file and reveal-md's settings files (read when they exist)."""
-        return {self.config_path(), *(p.resolve() for p in revealmd.settings_files(self.project))}
+        """The configuration file and other tools' settings files (read when they exist)."""
+        return {self.config_path(), *(p.resolve() for p in settings_files(self.project))}
 
     # -- rebuilding -------------------------------------------------------------------------------------
 

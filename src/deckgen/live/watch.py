@@ -25,7 +25,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from deckgen.config import revealmd
+from deckgen.config.options import settings_files
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class ProjectWatcher(FileSystemEventHandler):
             return False
         if any(path == p or path.is_relative_to(p) for p in self.ignore):
             return False
-        if path == self.project / "deckgen.yml" or path in revealmd.settings_files(self.project):
+        if path == self.project / "deckgen.yml" or path in settings_files(self.project):
             return True
         for folder in ("slides", "templates", "static"):
             if path.is_relative_to(self.project / folder):

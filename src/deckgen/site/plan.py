@@ -183,14 +183,15 @@ class SitePlanner:
         return None if any(mark in text.lower() for mark in unsafe) else text
 
     def _project_asset(self, value: str, deck: Deck, refs: SiteFiles, key: str, *, kind: str) -> str:
-        """A stylesheet or script named in front matter: relative to the deck, else to the project."""
+        """A stylesheet or script named in front matter or settings: relative to the deck, else to the project,
+        else to slides/ (MkSlides' paths are relative to its folder of decks)."""
         if "://" in value or value.startswith("//"):
             return value  # a remote URL is the author's choice
         where = deck.options.locations.get(key, Location(deck.path))
         base = deck.path.parent
         path = value.replace("\\", "/")  # as references resolve it
-        if not (base / path).exists() and (self.project / path).exists():
-            base = self.project
+        if not (base / path).exists():
+            base = next((b for b in (self.project, self.project / "slides") if (b / path).exists()), base)
         if key in ("css", "scripts") and not path.startswith("/") and (base / path).is_dir():
             # reveal-md copies a folder named there (fonts for its stylesheets); deckgen copies what they use.
             if (str(where), value) not in self._warned:
