@@ -828,7 +828,9 @@ def _file_identity(path: Path) -> str:
 
 
 def _url_identity(value: str, base: Path, side: str, deck: Deck, out: Path) -> str:
-    value = unquote(value)
+    # A backslash, written or percent-encoded (marked encodes it), is a folder separator to the deck's author on
+    # Windows, and a written one to every browser.
+    value = unquote(value).replace("\\", "/")
     if not value or value.startswith(("#", "//", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
         return value
     path_part, rest = re.match(r"([^?#]*)(.*)", value, re.S).groups()

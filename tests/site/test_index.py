@@ -190,7 +190,29 @@ def test_s_pressed_before_the_notes_plugin_loads_opens_the_speaker_view(project:
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     assert page.evaluate("Reveal.getPlugin('notes')") is None
     page.keyboard.press("s")
-    assert len(page.context.pages) == 1 and held
+    _wait_for_request(page, held)
+    assert len(page.context.pages) == 1
     with page.expect_popup() as popup:
         held[0].continue_()
     popup.value.wait_for_function("document.querySelector('#current-slide iframe') !== null")
+    # A pop-up blocked by then (the key press is too long ago) gets the button, and the deck's plugins still load.
+    blocked = watched_page().page
+    blocked.add_init_script("window.open = () => null;")
+    held.clear()
+    blocked.route("**/notes.js", lambda route: held.append(route))
+    blocked.goto(base + "alpha/", wait_until="commit")
+    blocked.wait_for_function("window.Reveal && Reveal.isReady()")
+    blocked.keyboard.press("s")
+    _wait_for_request(blocked, held)
+    held[0].continue_()
+    blocked.get_by_role("button", name="Open the speaker view").wait_for()
+    assert blocked.evaluate("window.deckgenPlugins.then(() => !!Reveal.getPlugin('zoom'))")
+
+
+def _wait_for_request(page, held: list) -> None:
+    """Let the page run until a held request has come (the deferred plugins are asked for after the first frame)."""
+    for _ in range(500):
+        if held:
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("the notes plugin was never requested")

@@ -136,3 +136,48 @@ def test_another_tools_project_without_slides_gets_its_own_advice(
     assert main(["build", str(project)]) == 1
     err = capsys.readouterr().err
     assert f"no slides/ folder in {project}: {hint}" in err and not (project / "build").exists()
+
+
+@pytest.mark.parametrize("front_matter", [
+    "revealOptions: x\nrevealjs:\n  height: 700\n",
+    "revealOptions:\nrevealjs:\n  height: 700\n",
+    "css: 5\nplugins:\n  - extra_css: [p.css]\n",
+    "css:\nplugins:\n  - extra_css: [p.css]\n",
+    "slides: just text\nplugins: [3, {extra_javascript: 7}]\n",
+])
+def test_odd_front_matter_is_an_error_or_a_warning_never_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, front_matter: str
+) -> None:
+    project = make_project(tmp_path, {"slides/a.md": f"---\n{front_matter}---\n# A\n", "slides/p.css": ""})
+    with caplog.at_level(logging.WARNING):
+        code = main(["build", str(project)])
+    said = capsys.readouterr().err + "\n".join(r.getMessage() for r in caplog.records)
+    assert "Traceback" not in said and "slides/a.md:" in said
+    assert code == (0 if front_matter.startswith("slides") else 1)
+
+
+@pytest.mark.parametrize("order", ["revealjs-first", "revealOptions-first"])
+def test_both_reveal_blocks_merge_whatever_their_order(tmp_path: Path, order: str) -> None:
+    blocks = ["revealjs:\n  height: 700\n", "revealOptions:\n  width: 900\n"]
+    if order != "revealjs-first":
+        blocks.reverse()
+    project = make_project(tmp_path, {"slides/a.md": "---\n" + "".join(blocks) + "---\n# A\n"})
+    build(project)
+    page = (project / "build" / "a" / "index.html").read_text()
+    assert '"height": 700' in page and '"width": 900' in page
+
+
+@pytest.mark.parametrize("front_matter", [
+    "css: [own.css]\nplugins:\n  - extra_css: [p.css]\n",
+    "plugins:\n  - extra_css: [p.css]\ncss: own.css\n",
+])
+def test_a_plugins_stylesheets_stay_beside_the_decks_own(tmp_path: Path, front_matter: str) -> None:
+    project = make_project(tmp_path, {
+        "deckgen.yml": "defaults:\n  css: site.css\n",
+        "slides/a.md": f"---\n{front_matter}---\n# A\n",
+        "slides/own.css": "", "slides/p.css": "", "slides/site.css": "",
+    })
+    build(project)
+    links = re.findall(r'<link rel="stylesheet" href="\.\./files/slides/([^"]+)"', (project / "build" / "a" /
+                                                                                  "index.html").read_text())
+    assert links == ["own.css", "p.css"]

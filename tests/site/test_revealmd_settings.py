@@ -67,7 +67,11 @@ def test_deckgen_yml_defaults_win_over_reveal_md_json(tmp_path: Path) -> None:
         "slides/d.md": DECK,
     })
     options = _options(project)
-    assert options.theme == "white" and options.separator.pattern == "^=====" and options.title == "From reveal-md"
+    assert options.theme == "white" and options.separator.pattern == "^====="
+    # reveal-md's title names its listing page: here the index, while each deck keeps its own title.
+    assert options.title == "" and load_site_config(project).title == "From reveal-md"
+    (project / "deckgen.yml").write_text("title: Mine\ndefaults:\n  theme: white\n")
+    assert load_site_config(project).title == "Mine"
     assert _options(project, {"separator": "^~~~~"}).separator.pattern == "^~~~~"
 
 
@@ -182,3 +186,46 @@ def test_a_folder_among_the_stylesheets_is_left_out_with_one_warning(
     assert (project / "build" / "files" / "theme" / "fonts" / "f.woff2").read_bytes() == b"wOF2"
     warned = [r.getMessage() for r in caplog.records if "is a folder" in r.getMessage()]
     assert len(warned) == 1 and warned[0].startswith(f"{project / 'reveal-md.json'}:2: warning:")
+
+
+def test_reveal_md_precedence_and_defaults(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """reveal-md.json's revealOptions win over reveal.json; where a reveal-md project sets nothing, reveal-md's
+    defaults apply: "----" makes a vertical slide, "--" does not, code colours are zenburn."""
+    project = make_project(tmp_path, {
+        "reveal-md.json": '{\n  "revealOptions": {"transition": "fade"},\n  "preprocessor": false\n}\n',
+        "reveal.json": '{"transition": "zoom", "controls": false}',
+        "slides/d.md": "# One\n\n--\n\nstill one\n\n----\n\n# Below\n\n---\n\n# Two\n",
+    })
+    with caplog.at_level(logging.WARNING):
+        build(project)
+    page = (project / "build" / "d" / "index.html").read_text()
+    assert '"transition": "fade"' in page and '"controls": false' in page
+    assert len(re.findall(r"<section", slides_of(page))) == 4 and "still one" in page
+    assert "zenburn" in page
+    assert not caplog.records  # "preprocessor": false is reveal-md's own default: nothing to say
+
+
+def test_line_of_a_key_is_its_top_level_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path, {
+        "reveal-md.json": '{\n  "revealOptions": {\n    "theme": "x"\n  },\n  "theme": 42\n}\n',
+        "slides/d.md": DECK,
+    })
+    assert main(["build", str(project)]) == 1
+    assert "reveal-md.json:5: key 'theme'" in capsys.readouterr().err
+
+
+def test_backslashes_in_a_stylesheets_url_are_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copied stylesheet keeps its text, and CSS reads url(img\\bg.png) with an escape: a broken background."""
+    project = make_project(tmp_path, {
+        "slides/d.md": "---\ncss: look.css\n---\n# A\n",
+        "slides/look.css": "h1 {}\n.reveal { background: url(img\\bg.png) }\n",
+        "slides/img/bg.png": PNG,
+    })
+    assert main(["build", str(project)]) == 1
+    assert "look.css:2: CSS url() 'img\\\\bg.png' holds a backslash" in capsys.readouterr().err
+
+
+def test_a_network_path_written_with_backslashes_is_left_as_written(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"slides/d.md": "# A\n\n<a href=\"\\\\server\\share\\doc.pdf\">doc</a>\n"})
+    build(project)
+    assert 'href="\\\\server\\share\\doc.pdf"' in (project / "build" / "d" / "index.html").read_text()

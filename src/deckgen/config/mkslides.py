@@ -23,16 +23,19 @@ SETTINGS_FILE = "mkslides.yml"
 _REVEAL_DEFAULTS = {"history": True, "slideNumber": "c/t"}
 # MkSlides' slides: keys -> deckgen's deck options.
 _SLIDES_KEYS = {
-    "theme": "theme", "highlight_theme": "highlightTheme", "title": "title", "separator": "separator",
+    "theme": "theme", "highlight_theme": "highlightTheme", "separator": "separator",
     "separator_vertical": "verticalSeparator", "separator_notes": "notesSeparator",
 }
-_SLIDES_SKIPPED = ("charset", "favicon")  # deckgen writes UTF-8 pages; a favicon shapes no slide
+# deckgen writes UTF-8 pages; a favicon shapes no slide; a deck's title is its front matter's or first heading's.
+_SLIDES_SKIPPED = ("charset", "favicon", "title")
 _NOT_HONOURED = {
     "template": "MkSlides' page template is not used; deckgen's page template is templates/deck.html",
     "preprocess_script": "MkSlides' Python preprocessing script is not run; its changes to the Markdown are not "
                          "made (write them into the deck)",
 }
 _REVEAL_BLOCKS = ("revealjs", "reveal.js")  # MkSlides 1 wrote "reveal.js:"
+# Where a deck's plugins' files go (options.deck_options adds them after its css and scripts).
+PLUGIN_CSS, PLUGIN_SCRIPTS = "plugins.extra_css", "plugins.extra_javascript"  # options._PLUGIN_FILES
 
 Warn = Callable[[str, Location], None]
 
@@ -42,47 +45,57 @@ def settings_files(project: Path) -> list[Path]:
     return [project / SETTINGS_FILE]
 
 
-def read_layer(project: Path, warn: Warn) -> tuple[YamlDoc | None, str | None]:
-    """mkslides.yml as a deck option document, and the index title it sets; (None, None) without the file."""
+def read_layers(project: Path, warn: Warn) -> tuple[list[YamlDoc], list[YamlDoc], str | None]:
+    """MkSlides' defaults, mkslides.yml as deck option documents, and the index title it sets; nothing without
+    the file."""
     from deckgen.config.textfile import read_source
 
     path = project / SETTINGS_FILE
     if not path.is_file():
-        return None, None
+        return [], [], None
     doc = parse_yaml(read_source(path), path, first_line=1)
-    title = None
     index = doc.data.get("index")
-    if isinstance(index, dict) and isinstance(index.get("title"), str):
-        title = index["title"]
+    title = index.get("title") if isinstance(index, dict) else None
     for key in doc.data:
         if key not in ("index", "slides", "plugins", *_REVEAL_BLOCKS):
             warn(f"unknown key {key!r} of MkSlides' settings; ignored", doc.location(key))
     blocks = {k: v for k, v in doc.data.items() if k in ("slides", "plugins", *_REVEAL_BLOCKS)}
+    defaults = YamlDoc(path, {"revealOptions": dict(_REVEAL_DEFAULTS)}, {}, 1)
     layer = translate(YamlDoc(path, blocks, doc.lines, doc.first_line), warn)
-    reveal = {**_REVEAL_DEFAULTS, **layer.data.get("revealOptions", {})}
-    return YamlDoc(layer.path, {**layer.data, "revealOptions": reveal}, layer.lines, layer.first_line), title
+    return [defaults], [layer], (None if title is None else str(title))
 
 
 def translate(doc: YamlDoc, warn: Warn) -> YamlDoc:
-    """doc with MkSlides' blocks (slides:, revealjs:, plugins:) turned into deck options; other keys kept."""
-    if not any(isinstance(doc.data.get(k), (dict, list)) for k in ("slides", "plugins", *_REVEAL_BLOCKS)):
+    """doc with MkSlides' blocks (slides:, revealjs:, plugins:) turned into deck options; other keys kept. A key
+    given both ways (revealjs: and revealOptions:) is merged, whatever the order."""
+    if not any(k in doc.data for k in ("slides", "plugins", *_REVEAL_BLOCKS)):
         return doc
     data: dict[str, Any] = {}
     lines: dict[str, Any] = {}
+    # The keys holding reveal.js options, merged when each holds a mapping (else the schema names the wrong one).
+    reveal = [k for k in (*_REVEAL_BLOCKS, "revealOptions") if k in doc.data]
+    if not all(isinstance(doc.data[k], dict) for k in reveal):
+        reveal = []
     for key, value in doc.data.items():
+        if key in ("slides", "plugins") and value is None:
+            continue  # an empty block
         if key == "slides" and isinstance(value, dict):
             _slides_block(doc.sub(value, key), data, lines, warn)
-        elif key in _REVEAL_BLOCKS and isinstance(value, dict):
-            data["revealOptions"] = {**data.get("revealOptions", {}), **value}
-            lines["revealOptions"] = doc.lines.get(key, doc.first_line)
-            lines["revealOptions.__children__"] = doc.lines.get(f"{key}.__children__", {})
         elif key == "plugins" and isinstance(value, list):
             _plugins(value, doc.location(key), data, lines, warn)
+        elif key in reveal:
+            continue
         else:
             data[key] = value
             lines[key] = doc.lines.get(key, doc.first_line)
             if f"{key}.__children__" in doc.lines:
                 lines[f"{key}.__children__"] = doc.lines[f"{key}.__children__"]
+    if reveal:
+        reveal.sort(key=list(doc.data).index)  # in the order written: a later block wins
+        data["revealOptions"] = {k: v for key in reveal for k, v in doc.data[key].items()}
+        lines["revealOptions"] = doc.lines.get(reveal[0], doc.first_line)
+        children = [doc.lines.get(f"{key}.__children__") for key in reveal]
+        lines["revealOptions.__children__"] = {k: v for c in children if isinstance(c, dict) for k, v in c.items()}
     return YamlDoc(doc.path, data, lines, doc.first_line)
 
 
@@ -100,25 +113,25 @@ def _slides_block(block: YamlDoc, data: dict[str, Any], lines: dict[str, Any], w
 
 
 def _plugins(plugins: list[Any], where: Location, data: dict[str, Any], lines: dict[str, Any], warn: Warn) -> None:
-    """MkSlides' plugins: their stylesheets and scripts are loaded; a plugin's name is not registered."""
-    css: list[str] = []
-    scripts: list[str] = []
+    """MkSlides' plugins: their stylesheets and scripts are loaded (after the deck's css and scripts, in
+    options.deck_options); a plugin's name is not registered with reveal.js."""
+    found: dict[str, list[str]] = {PLUGIN_CSS: [], PLUGIN_SCRIPTS: []}
     for plugin in plugins:
         if not isinstance(plugin, dict):
-            warn(f"plugins: expected a mapping (name, extra_css, extra_javascript), got {plugin!r}", where)
+            warn(f"plugins: expected a mapping (name, extra_css, extra_javascript), got {plugin!r}; ignored", where)
             continue
-        css += _texts(plugin.get("extra_css"))
-        scripts += _texts(plugin.get("extra_javascript"))
+        for key, target in (("extra_css", PLUGIN_CSS), ("extra_javascript", PLUGIN_SCRIPTS)):
+            value = plugin.get(key)
+            if value is None:
+                continue
+            files = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+            if files is None or not all(isinstance(f, str) for f in files):
+                warn(f"plugins: {key} expects a file name or a list of them, got {value!r}; ignored", where)
+                continue
+            found[target] += files
         if plugin.get("name"):
             warn(f"plugins: reveal.js plugin {plugin['name']!r} is not registered (deckgen registers only its own; "
                  "mermaid diagrams are drawn by deckgen); its scripts and stylesheets are loaded", where)
-    for key, found in (("css", css), ("scripts", scripts)):
-        if found:
-            data[key] = [*data.get(key, []), *found]
-            lines[key] = where.line or 1
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    for target, files in found.items():
+        data[target] = files
+        lines[target] = where.line or 1

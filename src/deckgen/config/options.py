@@ -62,8 +62,11 @@ DECK_OPTIONS: tuple[schema.Option, ...] = (
     schema.Option("profiles", schema.mapping, {}, "Named variants: deck options applied with --profile NAME."),
 )
 DECK_KEYS = {o.name: o for o in DECK_OPTIONS}
+# MkSlides plugins' files, kept apart from css and scripts so that no layer replaces them: key -> the option
+# they are added to.
+_PLUGIN_FILES = {"plugins.extra_css": "css", "plugins.extra_javascript": "scripts"}
 # Keys of other tools that mean the same thing.
-DECK_ALIASES = {"revealjs": "revealOptions", "highlight_theme": "highlightTheme"}
+DECK_ALIASES = {"revealjs": "revealOptions", "reveal.js": "revealOptions", "highlight_theme": "highlightTheme"}
 
 SITE_OPTIONS: tuple[schema.Option, ...] = (
     schema.Option("title", schema.string, "Slides", "Title of the site's index page."),
@@ -142,17 +145,18 @@ def load_site_config(
 
     path = config_file if config_file is not None else project / "deckgen.yml"
     problems = Problems(strict)
-    inherited = revealmd.read_layers(project, problems.warn)
-    mkslides_layer, mkslides_title = mkslides.read_layer(project, problems.warn)
-    if mkslides_layer is not None:
-        inherited.append(mkslides_layer)
+    revealmd_defaults, revealmd_layers, revealmd_title = revealmd.read_layers(project, problems.warn)
+    mkslides_defaults, mkslides_layers, mkslides_title = mkslides.read_layers(project, problems.warn)
+    # The tools' defaults under every file a user wrote.
+    inherited = [*revealmd_defaults, *mkslides_defaults, *revealmd_layers, *mkslides_layers]
+    index_title = mkslides_title or revealmd_title or "Slides"  # unless deckgen.yml names the index
     for layer in inherited:  # validated now, so that their errors point at their files
         _collect_deck_values(layer, problems)
     if not path.is_file():
         if config_file is not None:
             raise ConfigError(f"config file {path} does not exist")
         problems.raise_if_any()
-        return SiteConfig(None, mkslides_title or "Slides", "", [], YamlDoc(path, {}, {}, 1), strict, project=project,
+        return SiteConfig(None, index_title, "", [], YamlDoc(path, {}, {}, 1), strict, project=project,
                           profile=profile, profiles=YamlDoc(path, {}, {}, 1), inherited=inherited)
     doc = parse_yaml(_read_text(path), path, first_line=1)
     values: dict[str, Any] = {}
@@ -178,7 +182,7 @@ def load_site_config(
     problems.raise_if_any()
     return SiteConfig(
         path=path,
-        title=values.get("title", mkslides_title or "Slides"),
+        title=values.get("title", index_title),
         description=values.get("description", ""),
         exclude=values.get("exclude", []),
         defaults=defaults,
@@ -215,6 +219,11 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
         merged.locations.update(locations)
     problems.raise_if_any()
     merged.values["revealOptions"] = merged.reveal
+    for key, target in _PLUGIN_FILES.items():  # loaded after the deck's own css and scripts, whoever set those
+        files, where = merged.values.pop(key, []), merged.locations.pop(key, None)
+        merged.values[target] = [*merged.values[target], *(f for f in files if f not in merged.values[target])]
+        if files and where is not None:
+            merged.locations.setdefault(target, where)
     return merged
 
 
@@ -266,7 +275,9 @@ def _collect_deck_values(
         where = doc.location(key)
         name = DECK_ALIASES.get(key, key)
         option = DECK_KEYS.get(name)
-        if option is not None:
+        if name in _PLUGIN_FILES:  # a MkSlides deck's plugins' files (config/mkslides.py)
+            values[name], locations[name] = schema.string_list(value), where
+        elif option is not None:
             try:
                 values[name] = option.validate(value)
                 locations[name] = where

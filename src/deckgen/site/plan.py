@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,7 +193,8 @@ class SitePlanner:
         path = value.replace("\\", "/")  # as references resolve it
         if not (base / path).exists():
             base = next((b for b in (self.project, self.project / "slides") if (b / path).exists()), base)
-        if key in ("css", "scripts") and not path.startswith("/") and (base / path).is_dir():
+        place = Path(os.path.abspath(self.project / path.lstrip("/") if path.startswith("/") else base / path))
+        if key in ("css", "scripts") and place.is_relative_to(self.project.absolute()) and place.is_dir():
             # reveal-md copies a folder named there (fonts for its stylesheets); deckgen copies what they use.
             if (str(where), value) not in self._warned:
                 self._warned.add((str(where), value))

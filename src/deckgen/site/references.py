@@ -69,10 +69,12 @@ class SiteFiles:
         return site
 
     def _resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
-        path_part = re.split(r"[?#]", value, maxsplit=1)[0]
-        if not path_part or _SCHEME.match(value) or value.startswith("#"):
-            return None
-        # A backslash is a slash to browsers in http(s) and file URLs: decks written on Windows use them.
+        # A backslash is a slash to browsers in http(s) and file URLs (decks written on Windows use them), and a
+        # percent-encoded one (Markdown encodes it) a folder separator to the Windows server their authors used.
+        slashed = value.replace("\\", "/")
+        path_part = re.split(r"[?#]", slashed, maxsplit=1)[0]
+        if not path_part or _SCHEME.match(slashed) or slashed.startswith(("#", "//")):
+            return None  # an address elsewhere (//host/... too), or a place in the page
         relative = unquote(path_part).replace("\\", "/")
         candidate = (self.root / relative.lstrip("/")) if relative.startswith("/") else (base / relative)
         resolved = Path(os.path.abspath(candidate))
@@ -196,6 +198,11 @@ class SiteFiles:
             value = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
             if not value.startswith("data:"):
                 line = text.count("\n", 0, match.start()) + 1
+                if "\\" in value:  # the file is copied as it is, and CSS reads a backslash as an escape
+                    self.errors.append(FileReferenceError(
+                        f"CSS url() {value!r} holds a backslash, which CSS reads as an escape: write a slash",
+                        Location(source, line)))
+                    continue
                 self.resolve(value, source.parent, Location(source, line), what="CSS url()")
         return site
 
@@ -210,7 +217,7 @@ class LineFinder:
         offset = max(self.start - self.first_line, 0)
         # The HTML may hold the value percent-encoded (Markdown's link destinations are) where the source does not.
         for text in dict.fromkeys((value, unquote(value))):
-            for index in [*range(offset, len(self.lines)), *range(offset)]:
+            for index in [*range(offset, len(self.lines)), *range(min(offset, len(self.lines)))]:
                 if text in self.lines[index]:
                     return Location(self.path, self.first_line + index)
         return Location(self.path, self.start)
