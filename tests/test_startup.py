@@ -5,6 +5,7 @@ Not a timing test: the modules a run imports (python -X importtime) are compared
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,18 @@ def test_the_command_flushes_what_it_says_and_exits_with_its_status(tmp_path: Pa
     assert "titel" in built.stderr and "title" in built.stderr  # a warning logged, flushed before the end
     listed = deckgen("list", "--json")
     assert listed.returncode == 0 and '"name": "talk"' in listed.stdout and listed.stdout.endswith("\n")
+
+
+@pytest.mark.browser
+def test_a_build_with_every_picture_cached_loads_no_browser_module(tmp_path: Path, chromium_path: str) -> None:
+    """The pictures of unchanged decks come from the cache: asyncio, the site's web server and the browser's
+    modules are not even imported (they cost tens of ms a build)."""
+    project = tmp_path / "p"
+    (project / "slides").mkdir(parents=True)
+    (project / "slides" / "a.md").write_text("# A\n\n---\n\n# B\n")
+    first = subprocess.run([sys.executable, "-c", CONSOLE_SCRIPT, "build", str(project), "--thumbnails"],
+                           capture_output=True, text=True, timeout=300, env={**os.environ, "DECKGEN_CHROMIUM": chromium_path})
+    assert first.returncode == 0, first.stderr
+    modules, _ = _imported("-c", CONSOLE_SCRIPT, "build", str(project), "--thumbnails", cwd=tmp_path)
+    assert "deckgen.browser.session" in modules  # the pictures were asked for, and came from the cache
+    assert sorted({"asyncio", "http.server", "deckgen.browser.chromium", "playwright"} & set(modules)) == []

@@ -6,7 +6,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import http.server
-import importlib.util
 import logging
 import mimetypes
 import threading
@@ -15,9 +14,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from deckgen.browser.locate import WHERE, BrowserError, ChromiumSettingError, explicit_chromium, find_chromium
+from deckgen.browser.locate import (
+    INSTALL_HINT,
+    BrowserError,
+    ChromiumSettingError,
+    browser_problem,
+    check_playwright,
+    chromium_executable,
+)
 
-__all__ = ["CHROMIUM_ARGS", "BrowserError", "ChromiumSettingError", "SiteServer", "browser_problem",
+__all__ = ["CHROMIUM_ARGS", "INSTALL_HINT", "BrowserError", "ChromiumSettingError", "SiteServer", "browser_problem",
            "chromium_executable", "launch", "run_async"]
 
 log = logging.getLogger(__name__)
@@ -35,41 +41,8 @@ CHROMIUM_ARGS = [
 # Every host name but loopback fails to resolve: a deck's remote images, fonts or iframes never leave the machine
 # (blocking them with Playwright's request routing instead would turn off the HTTP cache shared by the pages).
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-INSTALL_HINT = (
-    "install them with pip install 'deckgen-reveal[pdf]' and apt-get install chromium "
-    "(or set DECKGEN_CHROMIUM to a Chromium executable)"
-)
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
           ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".html": "text/html; charset=utf-8"}
-
-
-def chromium_executable(purpose: str = "this") -> str:
-    """Return the Chromium to drive: DECKGEN_CHROMIUM, else the first found on PATH, in install folders, Playwright's."""
-    path = find_chromium()  # a wrong DECKGEN_CHROMIUM raises ChromiumSettingError
-    if path is None:
-        raise BrowserError(f"{purpose} needs Chromium, which was not found ({WHERE}): {INSTALL_HINT}")
-    return path
-
-
-def check_playwright(purpose: str = "this") -> None:
-    """Raise BrowserError when Playwright (the `pdf` extra) is not installed."""
-    if importlib.util.find_spec("playwright") is None:  # found without importing it: cheap
-        raise BrowserError(f"{purpose} needs Playwright and Chromium: {INSTALL_HINT}")
-
-
-def browser_problem(purpose: str = "this") -> BrowserError | None:
-    """Return why no browser can be driven, or None when Playwright and Chromium are there.
-
-    A ChromiumSettingError (DECKGEN_CHROMIUM set to no executable) is never to be passed over, even where the
-    browser is optional.
-    """
-    try:
-        explicit_chromium()  # a DECKGEN_CHROMIUM that points nowhere comes first: always an error
-        check_playwright(purpose)
-        chromium_executable(purpose)
-    except BrowserError as exc:
-        return exc
-    return None
 
 
 @contextlib.asynccontextmanager

@@ -12,6 +12,7 @@ Nothing is downloaded; the first executable found in this order is driven:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -135,3 +136,38 @@ def find_chromium(environ: Mapping[str, str] | None = None, platform: str | None
     if explicit:
         return explicit
     return next((path for path in candidates(environ, platform) if is_executable(path)), None)
+
+
+INSTALL_HINT = (
+    "install them with pip install 'deckgen-reveal[pdf]' and apt-get install chromium "
+    "(or set DECKGEN_CHROMIUM to a Chromium executable)"
+)
+
+
+def chromium_executable(purpose: str = "this") -> str:
+    """Return the Chromium to drive: DECKGEN_CHROMIUM, else the first found on PATH, in install folders, Playwright's."""
+    path = find_chromium()  # a wrong DECKGEN_CHROMIUM raises ChromiumSettingError
+    if path is None:
+        raise BrowserError(f"{purpose} needs Chromium, which was not found ({WHERE}): {INSTALL_HINT}")
+    return path
+
+
+def check_playwright(purpose: str = "this") -> None:
+    """Raise BrowserError when Playwright (the `pdf` extra) is not installed."""
+    if importlib.util.find_spec("playwright") is None:  # found without importing it: cheap
+        raise BrowserError(f"{purpose} needs Playwright and Chromium: {INSTALL_HINT}")
+
+
+def browser_problem(purpose: str = "this") -> BrowserError | None:
+    """Return why no browser can be driven, or None when Playwright and Chromium are there.
+
+    A ChromiumSettingError (DECKGEN_CHROMIUM set to no executable) is never to be passed over, even where the
+    browser is optional.
+    """
+    try:
+        explicit_chromium()  # a DECKGEN_CHROMIUM that points nowhere comes first: always an error
+        check_playwright(purpose)
+        chromium_executable(purpose)
+    except BrowserError as exc:
+        return exc
+    return None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from deckgen.browser.chromium import BrowserError, SiteServer, launch
+from deckgen.browser.locate import BrowserError
 from deckgen.browser.notes import TAG_SLIDES_JS, add_notes_pages
 from deckgen.browser.paper import PAPERS, fit
 
@@ -105,6 +104,8 @@ async def print_decks(
     browser: Any, base_url: str, names: list[str], options: PdfOptions, *, parallel: int = 2
 ) -> dict[str, bytes]:
     """Print several decks, a few at a time; the first failure is raised."""
+    import asyncio  # loaded with the browser, not with the module (a build without one imports this)
+
     gate = asyncio.Semaphore(parallel)
 
     async def one(name: str) -> bytes:
@@ -117,6 +118,8 @@ async def print_decks(
 
 async def print_site(files: dict[str, Any], names: list[str], options: PdfOptions) -> dict[str, bytes]:
     """Serve a planned site on loopback and print the named decks with one Chromium."""
+    from deckgen.browser.chromium import SiteServer, launch
+
     async with launch(PURPOSE) as browser:
         with SiteServer(files) as server:
             return await print_decks(browser, server.url, names, options)

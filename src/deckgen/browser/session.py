@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -10,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deckgen.browser.cache import DeckKeys, MadeCache
-from deckgen.browser.chromium import BrowserError, ChromiumSettingError, SiteServer, browser_problem, launch, run_async
 from deckgen.browser.firstslide import first_slide_key
-from deckgen.browser.printing import PdfOptions, pdf_path, print_decks
-from deckgen.browser.thumbnails import HEIGHT, QUALITY, SUFFIX, WIDTH, picture_path, shoot_all
+from deckgen.browser.locate import BrowserError, ChromiumSettingError, browser_problem
+from deckgen.browser.printing import PdfOptions, pdf_path
+from deckgen.browser.thumbnails import HEIGHT, QUALITY, SUFFIX, WIDTH, picture_path
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,9 @@ def browser_pass(files: Mapping[str, Any], names: list[str], *, thumbnails: bool
                      lambda name: first_slide_key(keys, name, "thumbnail", f"{WIDTH}x{HEIGHT}", f"q{QUALITY}"))
     options = PdfOptions()
     pdfs = _Made(MadeCache("pdf", ".pdf"), names if pdf else [], lambda name: keys.key(name, "pdf", options.key()))
-    if pictures.todo or pdfs.todo:
+    if pictures.todo or pdfs.todo:  # the browser's modules (asyncio, a web server) load only now
+        from deckgen.browser.chromium import run_async
+
         try:
             shots, printed = run_async(_in_browser(files, list(pictures.todo), list(pdfs.todo), options, purpose))
         except BrowserError as exc:
@@ -108,6 +109,12 @@ async def _in_browser(
     files: Mapping[str, Any], shots: list[str], prints: list[str], options: PdfOptions, purpose: str
 ) -> tuple[dict[str, bytes | Exception], dict[str, bytes]]:
     """Serve the planned site on loopback; take the pictures and print the PDFs with one Chromium."""
+    import asyncio
+
+    from deckgen.browser.chromium import SiteServer, launch
+    from deckgen.browser.printing import print_decks
+    from deckgen.browser.thumbnails import shoot_all
+
     async with launch(purpose) as browser:
         with SiteServer(files) as server:
             parallel = max(2, min(6, 2 * (os.cpu_count() or 1)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -68,6 +67,8 @@ async def shoot(page: Any, base_url: str, name: str) -> bytes:
 
 async def shoot_all(browser: Any, base_url: str, names: list[str], *, parallel: int) -> dict[str, bytes | Exception]:
     """Pictures of several decks: a few pages of one context (one HTTP cache) each take deck after deck."""
+    import asyncio  # loaded with the browser, not with the module (a build without one imports this)
+
     results: dict[str, bytes | Exception] = {}
     if not names:
         return results
