@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,17 +25,6 @@ _CANDIDATE = re.compile(
     r"^(?:(?P<separator>[ \t]*-{2,4}[ \t]*)|(?P<fence>[ \t]*(?:`{3,}|~{3,}).*)|(?P<notes>[ \t]*notes?:.*))$",
     re.MULTILINE | re.IGNORECASE,
 )
-
-
-def _lines_of_interest(body: str, first_line: int) -> Iterator[tuple[int, int, int, str, str | None]]:
-    """Yield (start, end, number, text, kind) of each line that may be a fence, a separator or a notes marker;
-    kind is "separator", "fence" or "notes"."""
-    number, counted = first_line, 0
-    for match in _CANDIDATE.finditer(body):
-        start = match.start()
-        number += body.count("\n", counted, start)
-        counted = start
-        yield start, match.end(), number, match.group(), match.lastgroup
 
 
 REGEX_SECONDS = 2.0  # a deck's own separators must split it in this time
@@ -98,30 +86,35 @@ def _split_lines(
             notes = notes_line[2] + body[notes_line[1] : max(notes_line[1], stop - 1)]
         stacks[-1].append(SlideText(content, notes, slide_line))
 
-    for start, end, number, line, hint in _lines_of_interest(body, first_line):
-        if fence is not None and fence[1] in unclosed and separators.kind(line) is not None:
-            fence = None  # a fence never closed ends at the next separator, as reveal.js cuts there
-        elif fence is not None and hint not in (None, "fence"):
-            continue  # inside code only a fence can matter
-        match = FENCE_LINE.match(line) if hint in (None, "fence") else None
-        if fence is not None:
-            if match and closes_fence(fence[0], match["fence"], match["info"]):
-                fence = None
-            continue
-        if match and opens_fence(match["fence"], match["info"]):
-            fence = (match["fence"], number)
-            continue
-        kind = separators.kind(line)
-        if kind is not None:
+    # One pass over the candidate lines only (a 2000-slide deck has 8000; serve splits the deck again on every
+    # save). A separator candidate always is a separator (its kind is its length); only a fence candidate can
+    # open or close code; only a notes candidate can start notes.
+    number, counted, count = first_line, 0, body.count
+    for found in _CANDIDATE.finditer(body):
+        start = found.start()
+        number += count("\n", counted, start)
+        counted = start
+        hint, line = found.lastgroup, found.group()
+        if hint == "separator":
+            if fence is not None:
+                if fence[1] not in unclosed:
+                    continue  # inside code only a fence can matter
+                fence = None  # a fence never closed ends at the next separator, as reveal.js cuts there
             close_slide(start)
-            if kind == "h":
+            if line.strip() == "---":
                 stacks.append([])
-            content_start, slide_line, notes_line = min(end + 1, len(body)), number + 1, None
-            continue
-        if notes_line is None:
+            content_start, slide_line, notes_line = min(found.end() + 1, len(body)), number + 1, None
+        elif hint == "fence":
+            match = FENCE_LINE.match(line)
+            if fence is not None:
+                if match and closes_fence(fence[0], match["fence"], match["info"]):
+                    fence = None
+            elif match and opens_fence(match["fence"], match["info"]):
+                fence = (match["fence"], number)
+        elif fence is None and notes_line is None:
             cut = separators.notes_start(line)
             if cut is not None:
-                notes_line = (start, end, line[cut:].lstrip())
+                notes_line = (start, found.end(), line[cut:].lstrip())
     if fence is not None and fence[1] not in unclosed:
         return Unclosed(fence[0], fence[1])
     close_slide(len(body) + 1)
