@@ -31,8 +31,13 @@ log = logging.getLogger(__name__)
 
 # Events that mean content changed; opening or reading a file (opened, closed_no_write) never does.
 _WRITES = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED}
+# Events after which the file is whole: closed after writing (inotify's IN_CLOSE_WRITE), renamed into place,
+# deleted. After one of them the builder waits only SETTLED_SECONDS (a burst of saves is still one build);
+# after a bare modification (a writer still at work, or a polling observer) the full quiet period.
+_SETTLING = {EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED}
 _IGNORED_PARTS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".pytest_cache", ".ruff_cache"}
 QUIET_SECONDS = 0.02
+SETTLED_SECONDS = 0.005
 RECHECK_SECONDS = 0.25  # how often, while idle, the builder checks that the project folder is still watched
 
 # watchdog 7's inotify observer warns when a folder deleted and created again gets its watch back; it is harmless.
@@ -77,6 +82,7 @@ class ProjectWatcher(FileSystemEventHandler):
         self.recheck = recheck
         self._pending: set[Path] = set()
         self._last_event = 0.0
+        self._settled = False
         self._lock = threading.Condition()
         self._stopped = False
         self._identity: tuple[int, int] | None = None
@@ -133,12 +139,13 @@ class ProjectWatcher(FileSystemEventHandler):
         found = {p for p in found if self.relevant(p)}
         if not found:
             return
-        self._add(found)
+        self._add(found, settled=event.event_type in _SETTLING)
 
-    def _add(self, paths: set[Path]) -> None:
+    def _add(self, paths: set[Path], *, settled: bool = False) -> None:
         with self._lock:
             self._pending |= paths
             self._last_event = time.monotonic()
+            self._settled = settled  # what the last event says of the files: whole, or maybe still written
             self._lock.notify_all()
 
     def _schedule(self) -> None:
@@ -177,7 +184,8 @@ class ProjectWatcher(FileSystemEventHandler):
                 if self._pending:
                     # Wait until no event came for the quiet period: one save, or a burst of them, is one build.
                     while True:
-                        remaining = self._last_event + self.quiet - time.monotonic()
+                        quiet = min(self.quiet, SETTLED_SECONDS) if self._settled else self.quiet
+                        remaining = self._last_event + quiet - time.monotonic()
                         if remaining <= 0 or self._stopped:
                             break
                         self._lock.wait(remaining)
