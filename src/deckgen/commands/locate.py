@@ -94,9 +94,11 @@ def require_slides(project: Path) -> None:
 
 def _start_hint(project: Path) -> str:
     """What to do in a folder without slides/: another tool's project gets its own advice."""
-    if (project / "mkslides.yml").is_file() and (project / "docs").is_dir():
+    from deckgen.config import mkslides, revealmd  # only on this error's way
+
+    if (project / mkslides.SETTINGS_FILE).is_file() and (project / "docs").is_dir():
         return "MkSlides keeps its decks in docs/: rename it slides/ (mkslides.yml is read from this folder)"
-    if any((project / name).is_file() for name in ("reveal-md.json", "reveal.json")) and any(project.glob("*.md")):
+    if any((project / name).is_file() for name in revealmd.FILES) and any(project.glob("*.md")):
         return "move the decks (.md files) into a slides/ folder (reveal-md.json and reveal.json are read from here)"
     return INIT_HINT
 

@@ -1,5 +1,5 @@
-"""Load deckgen.yml (and reveal-md's settings files) and validate them and every deck's front matter against one
-schema."""
+"""Load deckgen.yml (and reveal-md's and MkSlides' settings files) and validate them and every deck's front matter
+against one schema."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deckgen.config import schema
+from deckgen.config import mkslides, revealmd, schema
 from deckgen.config.yamlfile import YamlDoc, parse_yaml
 from deckgen.errors import ConfigError, DeckgenError, Location, raise_errors
 
@@ -110,7 +110,7 @@ class SiteConfig:
     profile: str | None = None  # the variant being built (--profile)
     profiles: YamlDoc | None = None  # deckgen.yml's profiles: name -> deck options
     cache: bool = True  # keep rendered slides between builds (--no-cache: render everything again)
-    # reveal-md.json's and reveal.json's options (config/revealmd.py): every deck's lowest layer.
+    # Other tools' settings (config/revealmd.py, config/mkslides.py): every deck's lowest layers.
     inherited: list[YamlDoc] = field(default_factory=list)
 
 
@@ -141,8 +141,6 @@ def load_site_config(
     project: Path, config_file: Path | None = None, *, strict: bool = False, profile: str | None = None
 ) -> SiteConfig:
     """Read and validate deckgen.yml (optional unless named explicitly); profile: the variant to build."""
-    from deckgen.config import mkslides, revealmd
-
     path = config_file if config_file is not None else project / "deckgen.yml"
     problems = Problems(strict)
     revealmd_defaults, revealmd_layers, revealmd_title = revealmd.read_layers(project, problems.warn)
@@ -200,8 +198,6 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
     problems = Problems(site.strict)
     validated = Problems(silent=True)  # the site's layers: load_site_config warned about them once
     merged = DeckOptions({o.name: _copy(o.default) for o in DECK_OPTIONS})
-    from deckgen.config import mkslides
-
     own = mkslides.translate(front_matter, problems.warn)  # a MkSlides deck's slides:, revealjs:, plugins:
     layers = [(doc, validated) for doc in [*site.inherited, site.defaults]] + [(own, problems)]
     if site.profile is not None:
@@ -230,8 +226,6 @@ def deck_options(front_matter: YamlDoc, site: SiteConfig) -> DeckOptions:
 def settings_files(project: Path) -> list[Path]:
     """Other tools' settings files deckgen reads from the project folder (reveal-md's, MkSlides'), existing or
     not: serve rebuilds every deck when one changes."""
-    from deckgen.config import mkslides, revealmd
-
     return [*revealmd.settings_files(project), *mkslides.settings_files(project)]
 
 
@@ -293,7 +287,7 @@ def _collect_deck_values(
         # A mapping value is a plugin's configuration (menu, chalkboard, ...): reveal.js passes it through.
         options = values["revealOptions"]
         unknown = [k for k, v in options.items() if k not in REVEAL_OPTIONS and not isinstance(v, dict)]
-        written = doc.sub(options, "revealOptions" if "revealOptions" in doc.data else "revealjs")
+        written = doc.sub(options, next(k for k in doc.data if DECK_ALIASES.get(k, k) == "revealOptions"))
         for key in unknown:
             hint = schema.did_you_mean(key, sorted(REVEAL_OPTIONS))
             problems.warn(f"revealOptions: {key!r} is not a reveal.js option{hint}", written.location(key))

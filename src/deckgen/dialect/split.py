@@ -87,7 +87,7 @@ def _split_lines(
         stacks[-1].append(SlideText(content, notes, slide_line))
 
     # One pass over the candidate lines only (a 2000-slide deck has 8000; serve splits the deck again on every
-    # save). A separator candidate always is a separator (its kind is its length); only a fence candidate can
+    # save). A separator candidate always is a separator; only a fence candidate can
     # open or close code; only a notes candidate can start notes.
     number, counted, count = first_line, 0, body.count
     for found in _CANDIDATE.finditer(body):
@@ -101,7 +101,7 @@ def _split_lines(
                     continue  # inside code only a fence can matter
                 fence = None  # a fence never closed ends at the next separator, as reveal.js cuts there
             close_slide(start)
-            if line.strip() == "---":
+            if separators.kind(line) == "h":
                 stacks.append([])
             content_start, slide_line, notes_line = min(found.end() + 1, len(body)), number + 1, None
         elif hint == "fence":

@@ -73,6 +73,7 @@ class ProjectWatcher(FileSystemEventHandler):
     ) -> None:
         super().__init__()
         self.project = project.resolve()
+        self._settings = {self.project / "deckgen.yml", *settings_files(self.project)}  # read wherever they are
         self.on_change = on_change
         self.ignore = [p.resolve() for p in ignore]
         self.extra = extra
@@ -120,7 +121,7 @@ class ProjectWatcher(FileSystemEventHandler):
             return False
         if any(path == p or path.is_relative_to(p) for p in self.ignore):
             return False
-        if path == self.project / "deckgen.yml" or path in settings_files(self.project):
+        if path in self._settings:
             return True
         for folder in ("slides", "templates", "static"):
             if path.is_relative_to(self.project / folder):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +48,6 @@ class SitePlanner:
         # only the slides that changed, and a deck keeps the sections of its current slides only.
         self._sections: dict[str, dict[tuple, tuple[str, dict[str, Path]]]] = {}
         self._inline_cache: dict[str, str | None] = {}  # URL of a style or script -> its text to inline, or None
-        self._warned: set[tuple[str, str]] = set()  # (where, what): a warning shared by decks is given once
 
     def deck_output(self, deck: Deck, deck_pages: dict[Path, str]) -> DeckOutput:
         """Render one deck's page; errors (missing files) are returned, not raised."""
@@ -189,17 +187,13 @@ class SitePlanner:
         if "://" in value or value.startswith("//"):
             return value  # a remote URL is the author's choice
         where = deck.options.locations.get(key, Location(deck.path))
-        base = deck.path.parent
-        path = value.replace("\\", "/")  # as references resolve it
-        if not (base / path).exists():
-            base = next((b for b in (self.project, self.project / "slides") if (b / path).exists()), base)
-        place = Path(os.path.abspath(self.project / path.lstrip("/") if path.startswith("/") else base / path))
-        if key in ("css", "scripts") and place.is_relative_to(self.project.absolute()) and place.is_dir():
+        bases = (deck.path.parent, self.project, self.project / "slides")
+        base = next((b for b in bases if (place := refs.local_path(value, b)) and place.exists()), bases[0])
+        place = refs.local_path(value, base)
+        if key in ("css", "scripts") and place and place.resolve().is_relative_to(refs.root) and place.is_dir():
             # reveal-md copies a folder named there (fonts for its stylesheets); deckgen copies what they use.
-            if (str(where), value) not in self._warned:
-                self._warned.add((str(where), value))
-                log.warning("%s: warning: %s entry %r is a folder, not a file; left out (the files a stylesheet "
-                            "uses are copied with it)", where, key, value)
+            warn_once(log, where, f"{key} entry {value!r} is a folder, not a file; left out (the files a stylesheet "
+                                  "uses are copied with it)")
             return ""
         if kind == "css":
             site = refs.add_stylesheet(value, base, where)

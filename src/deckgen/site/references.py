@@ -68,16 +68,23 @@ class SiteFiles:
             self._resolved[key] = (site, self.files.get(site) if site else None)
         return site
 
-    def _resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
+    def local_path(self, value: str, base: Path) -> Path | None:
+        """The file a URL written in folder base names (absolute, not resolved), None for an address elsewhere
+        (//host/... too) or a place in the page."""
         # A backslash is a slash to browsers in http(s) and file URLs (decks written on Windows use them), and a
         # percent-encoded one (Markdown encodes it) a folder separator to the Windows server their authors used.
         slashed = value.replace("\\", "/")
         path_part = re.split(r"[?#]", slashed, maxsplit=1)[0]
         if not path_part or _SCHEME.match(slashed) or slashed.startswith(("#", "//")):
-            return None  # an address elsewhere (//host/... too), or a place in the page
+            return None
         relative = unquote(path_part).replace("\\", "/")
         candidate = (self.root / relative.lstrip("/")) if relative.startswith("/") else (base / relative)
-        resolved = Path(os.path.abspath(candidate))
+        return Path(os.path.abspath(candidate))
+
+    def _resolve(self, value: str, base: Path, where: Location, *, what: str) -> str | None:
+        resolved = self.local_path(value, base)
+        if resolved is None:
+            return None
         if not resolved.is_relative_to(self.root) or not resolved.resolve().is_relative_to(self.root):
             if what == "link":  # a hyperlink is not published content: the reader's browser follows it, or not
                 log.warning("%s: warning: link %r points outside the project (%s); it is left as written and "
